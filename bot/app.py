@@ -1,0 +1,54 @@
+"""The HTTP application: the catalog API, health checks, and the background refresh."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from bot.scheduler import start_scheduler
+from bot.wiring import Wiring
+from catalog_store.api.router import create_catalog_router, install_error_handlers
+
+log = logging.getLogger(__name__)
+
+
+def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
+    """The FastAPI app; with ``background`` the catalog is refreshed on a schedule."""
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        scheduler = start_scheduler(wiring) if background else None
+        try:
+            yield
+        finally:
+            if scheduler is not None:
+                scheduler.shutdown(wait=False)
+
+    app = FastAPI(title="Callboard", lifespan=lifespan)
+    tokens = [token.get_secret_value() for token in wiring.settings.auth.api_tokens]
+    app.include_router(
+        create_catalog_router(sessions=wiring.sessions, writer=wiring.catalog, api_tokens=tokens),
+        prefix="/api/catalog",
+    )
+    install_error_handlers(app)
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @app.get("/readyz", include_in_schema=False)
+    def readyz() -> JSONResponse:
+        try:
+            with wiring.engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+        except Exception as exc:  # the database is unreachable
+            log.warning("readiness check failed: %s", type(exc).__name__)
+            return JSONResponse({"status": "unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    return app

@@ -1,0 +1,60 @@
+"""Scheduled catalog work: refreshing every location, and removing orphans past their grace.
+
+On PostgreSQL a run takes a transaction-level advisory lock, so with several replicas
+only one of them refreshes at a time; the others skip that tick.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from sqlalchemy import text
+
+from bot.wiring import Wiring
+
+log = logging.getLogger(__name__)
+
+REFRESH_LOCK_ID = 0x6361_7461  # "cata"
+
+
+def refresh_once(wiring: Wiring) -> bool:
+    """Refresh the catalog unless another replica is doing it; True when this one ran."""
+    if wiring.engine.dialect.name != "postgresql":
+        wiring.catalog.refresh_all()
+        wiring.catalog.cleanup_orphans()
+        return True
+    with wiring.engine.connect() as connection:
+        got = connection.execute(text("SELECT pg_try_advisory_lock(:id)"),
+                                 {"id": REFRESH_LOCK_ID}).scalar()
+        if not got:
+            log.info("another replica is refreshing the catalog; skipping this run")
+            return False
+        try:
+            wiring.catalog.refresh_all()
+            wiring.catalog.cleanup_orphans()
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:id)"), {"id": REFRESH_LOCK_ID})
+            connection.commit()
+    return True
+
+
+def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
+    """Start the refresh job: at once, then every ``catalog.refreshIntervalSeconds``."""
+    scheduler = BackgroundScheduler(timezone="UTC")
+    interval = wiring.settings.catalog.refresh_interval_seconds
+    scheduler.add_job(
+        _guarded_refresh, "interval", args=[wiring], seconds=interval, id="catalog-refresh",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=0.1), max_instances=1,
+        coalesce=True,
+    )
+    scheduler.start()
+    return scheduler
+
+
+def _guarded_refresh(wiring: Wiring) -> None:
+    try:
+        refresh_once(wiring)
+    except Exception:
+        log.exception("catalog refresh failed")

@@ -1,0 +1,197 @@
+"""Callboard's settings: ``callboard.yaml`` first, then ``CALLBOARD_…`` environment variables.
+
+Every key of the file can be overridden from the environment with ``CALLBOARD_`` and ``__``
+between levels: ``CALLBOARD_DATABASE__URL``, ``CALLBOARD_SERVER__PORT``,
+``CALLBOARD_CATALOG__LOCATIONS='[{"type": "file", "target": "./all.yaml"}]'``.
+``DATABASE_URL`` is honoured as well when ``CALLBOARD_DATABASE__URL`` is not set.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic.alias_generators import to_camel, to_snake
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
+
+from bot.config_file import read_config_file
+from catalog_store.db.engine import normalise_database_url
+from catalog_store.ingest.config import DEFAULT_READING_HOSTS, IngestConfig, LocationSpec
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True,
+                              validate_by_alias=True, extra="forbid")
+
+
+class ServerSettings(_Section):
+    """Where the HTTP server listens."""
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=7007, ge=0, le=65535)
+    base_url: str | None = None
+
+
+class DatabaseSettings(_Section):
+    """The database; SQLite file by default, ``postgresql+psycopg://…`` in production."""
+
+    url: str = "sqlite:///.callboard/callboard.db"
+
+    @field_validator("url")
+    @classmethod
+    def _normalise(cls, value: str) -> str:
+        return normalise_database_url(value)
+
+
+class RuleSettings(_Section):
+    """Backstage's ``{allow: [Kind, …]}``."""
+
+    allow: list[str]
+
+
+class LocationSettings(_Section):
+    """Backstage's ``{type, target}`` (``file``, ``url``) or a ``git`` repository."""
+
+    type: str
+    target: str
+    rules: list[RuleSettings] | None = None
+    branch: str | None = None
+    catalog_path: str | None = None
+
+
+class ReadingHost(_Section):
+    """A host URL locations and placeholders may read from."""
+
+    host: str
+
+
+class CatalogSettings(_Section):
+    """``catalog:`` as in Backstage's app-config, plus refresh and orphan timing."""
+
+    locations: list[LocationSettings] = Field(default_factory=list)
+    rules: list[RuleSettings] | None = None
+    refresh_interval_seconds: float = Field(default=300, gt=0)
+    orphan_grace_seconds: float = Field(default=86_400, ge=0)
+    max_file_bytes: int = Field(default=10 * 1024 * 1024, gt=0)
+    git_cache_dir: str = ".callboard/git"
+    allowed_file_roots: list[str] = Field(default_factory=list)
+    reading: list[ReadingHost] = Field(
+        default_factory=lambda: [ReadingHost(host=h) for h in DEFAULT_READING_HOSTS]
+    )
+
+
+class AuthSettings(_Section):
+    """Bearer tokens accepted by the HTTP API; none means the API is open."""
+
+    api_tokens: list[SecretStr] = Field(default_factory=list)
+
+
+class Settings(BaseSettings):
+    """All of Callboard's settings."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="CALLBOARD_", env_nested_delimiter="__", extra="ignore",
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
+    )
+
+    config_dir: Path = Field(default_factory=Path.cwd,
+                             validation_alias=AliasChoices("config_dir", "configDir"))
+    server: ServerSettings = Field(default_factory=ServerSettings)
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    catalog: CatalogSettings = Field(default_factory=CatalogSettings)
+    auth: AuthSettings = Field(default_factory=AuthSettings)
+
+    def path(self, value: str) -> Path:
+        """A path of the configuration, relative to the configuration file's folder."""
+        candidate = Path(value).expanduser()
+        return candidate if candidate.is_absolute() else self.config_dir / candidate
+
+    def database_url(self) -> str:
+        """The database URL with a relative SQLite path anchored at the config folder."""
+        url = self.database.url
+        prefix = "sqlite:///"
+        if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+            return prefix + str(self.path(url[len(prefix):]))
+        return url
+
+    def ingest_config(self) -> IngestConfig:
+        """The plain ingestion settings handed to the catalog."""
+        catalog = self.catalog
+
+        def rules(items: list[RuleSettings] | None) -> tuple[dict[str, Any], ...] | None:
+            return None if items is None else tuple({"allow": r.allow} for r in items)
+
+        return IngestConfig(
+            locations=tuple(
+                LocationSpec(type=loc.type, target=loc.target, rules=rules(loc.rules),
+                             branch=loc.branch, catalog_path=loc.catalog_path)
+                for loc in catalog.locations
+            ),
+            rules=rules(catalog.rules),
+            base_dir=self.config_dir,
+            allowed_file_roots=tuple(self.path(p) for p in catalog.allowed_file_roots),
+            reading_hosts=tuple(h.host for h in catalog.reading),
+            git_cache_dir=self.path(catalog.git_cache_dir),
+            max_file_bytes=catalog.max_file_bytes,
+            orphan_grace_seconds=catalog.orphan_grace_seconds,
+        )
+
+
+class _FileSource(PydanticBaseSettingsSource):
+    """The values of ``callboard.yaml``, below the environment in priority."""
+
+    def __init__(self, settings_cls: type[BaseSettings], data: dict[str, Any]) -> None:
+        super().__init__(settings_cls)
+        self._data = data
+
+    def get_field_value(self, field: Any, field_name: str) -> tuple[Any, str, bool]:
+        return self._data.get(field_name), field_name, False
+
+    def __call__(self) -> dict[str, Any]:
+        return self._data
+
+
+def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings:
+    """Read ``config_path`` (if any), overlay the environment, then ``overrides``.
+
+    Raises:
+        bot.config_file.ConfigError: the file is missing or malformed.
+        pydantic.ValidationError: a value has the wrong shape (the message names the key).
+    """
+    data: dict[str, Any] = {}
+    if config_path is not None:
+        data = _snake_keys(read_config_file(config_path))
+        data["config_dir"] = str(config_path.resolve().parent)
+    database_url = os.environ.get("DATABASE_URL")
+    if database_url and "CALLBOARD_DATABASE__URL" not in os.environ:
+        data.setdefault("database", {})
+        data["database"] = {**data["database"], "url": database_url}
+
+    class _Loaded(Settings):
+        @classmethod
+        def settings_customise_sources(
+            cls,
+            settings_cls: type[BaseSettings],
+            init_settings: PydanticBaseSettingsSource,
+            env_settings: PydanticBaseSettingsSource,
+            dotenv_settings: PydanticBaseSettingsSource,
+            file_secret_settings: PydanticBaseSettingsSource,
+        ) -> tuple[PydanticBaseSettingsSource, ...]:
+            return (init_settings, env_settings, _FileSource(settings_cls, data))
+
+    return _Loaded(**overrides)
+
+
+def _snake_keys(value: Any) -> Any:
+    """The file's camelCase keys in the snake_case the environment variables use."""
+    if isinstance(value, dict):
+        return {to_snake(str(k)): _snake_keys(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(item) for item in value]
+    return value

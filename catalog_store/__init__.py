@@ -1,0 +1,1 @@
+"""The catalog: entity model, ingestion, store, search and the catalog API."""

@@ -1,0 +1,1 @@
+"""Database layer of the catalog: tables, engine set-up and migrations."""

@@ -1,0 +1,1 @@
+"""Ingestion: reading locations (files, URLs, git repositories) into the catalog."""
