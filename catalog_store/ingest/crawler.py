@@ -116,7 +116,8 @@ class Crawler:
             raw = tree.read(address)
         except SourceError as exc:
             failed = FileResult(address=address, display=display, content_hash="", failed=True)
-            failed.errors.append(ProcessingError(display, str(exc)))
+            message = str(exc).removeprefix(f"{display}: ")
+            failed.errors.append(ProcessingError(display, message))
             return Visit(address, display, "", failed, targets=self._previous_targets(address))
         digest = content_hash(raw)
         previous = self._previous.get(address)
