@@ -9,6 +9,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TextIO
 
 from pydantic import ValidationError
 
@@ -23,15 +24,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``callboard`` console script."""
     parser = _parser()
     args = parser.parse_args(argv)
-    logging.basicConfig(level=os.environ.get("CALLBOARD_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=os.environ.get("CALLBOARD_LOG_LEVEL", "INFO"),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
     if not hasattr(args, "run"):
         parser.print_help()
         return 2
     try:
         return int(args.run(args))
     except (ConfigError, ValidationError) as exc:
-        print(f"callboard: configuration error: {exc}", file=sys.stderr)  # noqa: T201
+        _echo(f"callboard: configuration error: {exc}", file=sys.stderr)
         return 2
 
 
@@ -52,18 +55,25 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--json", action="store_true", help="print the summary as JSON")
     ingest.set_defaults(run=_ingest)
     validate = catalog_commands.add_parser(
-        "validate", help="check catalog files offline; exit 1 when any error is found")
+        "validate", help="check catalog files offline; exit 1 when any error is found"
+    )
     validate.add_argument("paths", nargs="+", type=Path, help="files or folders")
-    validate.add_argument("--pattern", default="**/catalog-info.yaml",
-                          help="files to read inside folders (default: %(default)s)")
+    validate.add_argument(
+        "--pattern",
+        default="**/catalog-info.yaml",
+        help="files to read inside folders (default: %(default)s)",
+    )
     validate.set_defaults(run=_validate)
     return parser
 
 
 def _config_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config", type=Path,
-                        default=Path(os.environ.get("CALLBOARD_CONFIG", DEFAULT_CONFIG)),
-                        help="configuration file (default: $CALLBOARD_CONFIG or %(default)s)")
+    parser.add_argument(
+        "--config",
+        type=Path,
+        default=Path(os.environ.get("CALLBOARD_CONFIG", DEFAULT_CONFIG)),
+        help="configuration file (default: $CALLBOARD_CONFIG or %(default)s)",
+    )
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -86,8 +96,11 @@ def _serve(args: argparse.Namespace) -> int:
     port = args.port if args.port is not None else settings.server.port
     wiring = build_wiring(settings)
     app = create_app(wiring)
-    print(f"Callboard catalog API on http://{host}:{port}/api/catalog/entities "  # noqa: T201
-          f"(database {_safe_url(settings.database_url())})", flush=True)
+    _echo(
+        f"Callboard catalog API on http://{host}:{port}/api/catalog/entities "
+        f"(database {_safe_url(settings.database_url())})",
+        flush=True,
+    )
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
@@ -113,13 +126,15 @@ def _ingest(args: argparse.Namespace) -> int:
     finally:
         wiring.close()
     if args.json:
-        print(json.dumps(summary, indent=2))  # noqa: T201
+        _echo(json.dumps(summary, indent=2))
     else:
         for error in errors:
-            print(error)  # noqa: T201
-        print(f"{summary['locations']} location(s): {summary['added']} added, "  # noqa: T201
-              f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
-              f"{summary['orphaned']} orphaned, {len(errors)} error(s)")
+            _echo(error)
+        _echo(
+            f"{summary['locations']} location(s): {summary['added']} added, "
+            f"{summary['updated']} updated, {summary['unchanged']} unchanged, "
+            f"{summary['orphaned']} orphaned, {len(errors)} error(s)"
+        )
     return 0
 
 
@@ -128,10 +143,20 @@ def _validate(args: argparse.Namespace) -> int:
 
     report = validate_paths(args.paths, folder_pattern=args.pattern)
     for error in report.errors:
-        print(error)  # noqa: T201
-    print(f"{report.files} file(s), {report.entities} valid entit(y/ies), "  # noqa: T201
-          f"{len(report.errors)} error(s)", file=sys.stderr)
+        _echo(error)
+    _echo(
+        f"{report.files} file(s), {report.entities} valid entit(y/ies), "
+        f"{len(report.errors)} error(s)",
+        file=sys.stderr,
+    )
     return 1 if report.errors else 0
+
+
+def _echo(*parts: object, file: TextIO | None = None, flush: bool = False) -> None:
+    stream = file or sys.stdout
+    stream.write(" ".join(str(p) for p in parts) + "\n")
+    if flush:
+        stream.flush()
 
 
 def _safe_url(url: str) -> str:

@@ -26,8 +26,9 @@ def refresh_once(wiring: Wiring) -> bool:
         wiring.catalog.cleanup_orphans()
         return True
     with wiring.engine.connect() as connection:
-        got = connection.execute(text("SELECT pg_try_advisory_lock(:id)"),
-                                 {"id": REFRESH_LOCK_ID}).scalar()
+        got = connection.execute(
+            text("SELECT pg_try_advisory_lock(:id)"), {"id": REFRESH_LOCK_ID}
+        ).scalar()
         if not got:
             log.info("another replica is refreshing the catalog; skipping this run")
             return False
@@ -45,8 +46,13 @@ def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(timezone="UTC")
     interval = wiring.settings.catalog.refresh_interval_seconds
     scheduler.add_job(
-        _guarded_refresh, "interval", args=[wiring], seconds=interval, id="catalog-refresh",
-        next_run_time=datetime.now(UTC) + timedelta(seconds=0.1), max_instances=1,
+        _guarded_refresh,
+        "interval",
+        args=[wiring],
+        seconds=interval,
+        id="catalog-refresh",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=0.1),
+        max_instances=1,
         coalesce=True,
     )
     scheduler.start()

@@ -26,8 +26,9 @@ from catalog_store.ingest.config import DEFAULT_READING_HOSTS, IngestConfig, Loc
 
 
 class _Section(BaseModel):
-    model_config = ConfigDict(alias_generator=to_camel, validate_by_name=True,
-                              validate_by_alias=True, extra="forbid")
+    model_config = ConfigDict(
+        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True, extra="forbid"
+    )
 
 
 class ServerSettings(_Section):
@@ -96,12 +97,17 @@ class Settings(BaseSettings):
     """All of Callboard's settings."""
 
     model_config = SettingsConfigDict(
-        env_prefix="CALLBOARD_", env_nested_delimiter="__", extra="ignore",
-        alias_generator=to_camel, validate_by_name=True, validate_by_alias=True,
+        env_prefix="CALLBOARD_",
+        env_nested_delimiter="__",
+        extra="ignore",
+        alias_generator=to_camel,
+        validate_by_name=True,
+        validate_by_alias=True,
     )
 
-    config_dir: Path = Field(default_factory=Path.cwd,
-                             validation_alias=AliasChoices("config_dir", "configDir"))
+    config_dir: Path = Field(
+        default_factory=Path.cwd, validation_alias=AliasChoices("config_dir", "configDir")
+    )
     server: ServerSettings = Field(default_factory=ServerSettings)
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
@@ -117,7 +123,7 @@ class Settings(BaseSettings):
         url = self.database.url
         prefix = "sqlite:///"
         if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
-            return prefix + str(self.path(url[len(prefix):]))
+            return prefix + str(self.path(url[len(prefix) :]))
         return url
 
     def ingest_config(self) -> IngestConfig:
@@ -129,8 +135,13 @@ class Settings(BaseSettings):
 
         return IngestConfig(
             locations=tuple(
-                LocationSpec(type=loc.type, target=loc.target, rules=rules(loc.rules),
-                             branch=loc.branch, catalog_path=loc.catalog_path)
+                LocationSpec(
+                    type=loc.type,
+                    target=loc.target,
+                    rules=rules(loc.rules),
+                    branch=loc.branch,
+                    catalog_path=loc.catalog_path,
+                )
                 for loc in catalog.locations
             ),
             rules=rules(catalog.rules),

@@ -27,16 +27,20 @@ class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
 
 
 CatalogLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers
-            if tag not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp",
-                           "tag:yaml.org,2002:int")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag
+        not in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:int")
+    ]
     for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
 }
 CatalogLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
 CatalogLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$"),
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?[0-9]+|0x[0-9a-fA-F]+)$"),
     list("-+0123456789"),
 )
 
@@ -158,10 +162,13 @@ def _walk(node: yaml.Node | None, path: Sequence[str | int]) -> int | None:
                     line = key_node.start_mark.line + 1
                     child = value_node
                     break
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int):
-            if 0 <= part < len(node.value):
-                child = node.value[part]
-                line = child.start_mark.line + 1
+        elif (
+            isinstance(node, yaml.SequenceNode)
+            and isinstance(part, int)
+            and 0 <= part < len(node.value)
+        ):
+            child = node.value[part]
+            line = child.start_mark.line + 1
         if child is None:
             return line
         node = child

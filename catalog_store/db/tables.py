@@ -40,15 +40,16 @@ class LocationFileRow(Base):
     """One file read while processing a location, with what it produced last time."""
 
     __tablename__ = "location_files"
-    __table_args__ = (Index("ix_location_files_location_address", "location_id", "address",
-                            unique=True),)
+    __table_args__ = (
+        Index("ix_location_files_location_address", "location_id", "address", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     location_id: Mapped[str] = mapped_column(ForeignKey("locations.id", ondelete="CASCADE"))
     address: Mapped[str] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64))
     dependencies: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    targets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    targets: Mapped[list[list[Any]]] = mapped_column(JSON, default=list)
     entity_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
     errors: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 

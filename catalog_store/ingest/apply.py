@@ -73,7 +73,8 @@ class ChangeCounter:
         """The counter value of this transaction (bumped on first use)."""
         if self._seq is None:
             self._session.execute(
-                update(CatalogStateRow).where(CatalogStateRow.id == 1)
+                update(CatalogStateRow)
+                .where(CatalogStateRow.id == 1)
                 .values(change_seq=CatalogStateRow.change_seq + 1)
             )
             value = self._session.scalar(
@@ -96,7 +97,8 @@ class ChangeCounter:
             ).all()
             if rows:
                 self._session.execute(
-                    update(EntityRow).where(EntityRow.id.in_([r.id for r in rows]))
+                    update(EntityRow)
+                    .where(EntityRow.id.in_([r.id for r in rows]))
                     .values(change_seq=self.seq)
                 )
                 self.log(((r.id, r.entity_ref) for r in rows), "upsert")
@@ -159,23 +161,36 @@ class LocationApplier:
             self._seen.update(result.kept_refs)
             pending.extend(result.entities)
             refs = [c.key for c in result.entities] + result.kept_refs
-            self._save_file(visit, content_hash=visit.content_hash, refs=refs,
-                            errors=result.errors, dependencies=result.dependencies)
+            self._save_file(
+                visit,
+                content_hash=visit.content_hash,
+                refs=refs,
+                errors=result.errors,
+                dependencies=result.dependencies,
+            )
             if len(pending) >= BATCH:
                 self._upsert(pending)
                 pending = []
         if pending:
             self._upsert(pending)
 
-    def finish(self, *, complete: bool, previous: dict[str, PreviousFile],
-               extra_errors: Sequence[ProcessingError] = ()) -> ApplyStats:
+    def finish(
+        self,
+        *,
+        complete: bool,
+        previous: dict[str, PreviousFile],
+        extra_errors: Sequence[ProcessingError] = (),
+    ) -> ApplyStats:
         """Mark orphans, drop records of files no longer reached, and store the errors."""
         self._errors.extend(extra_errors)
         for address, refused in self._refused.items():
             stored = self._stored_errors(address)
             self.session.execute(
-                update(LocationFileRow).where(LocationFileRow.location_id == self.location.id,
-                                              LocationFileRow.address == address)
+                update(LocationFileRow)
+                .where(
+                    LocationFileRow.location_id == self.location.id,
+                    LocationFileRow.address == address,
+                )
                 .values(content_hash="", errors=[error_json(e) for e in [*stored, *refused]])
             )
         if complete:
@@ -200,8 +215,9 @@ class LocationApplier:
         for candidate in candidates:
             first = self._claimed.get(candidate.key)
             if first is not None:
-                self._refuse(candidate, f"duplicate entity {candidate.ref}: already defined at "
-                             f"{first}")
+                self._refuse(
+                    candidate, f"duplicate entity {candidate.ref}: already defined at {first}"
+                )
                 continue
             self._claimed[candidate.key] = candidate_display(candidate)
             fresh.append(candidate)
@@ -217,8 +233,11 @@ class LocationApplier:
                 continue
             if row.location_id != self.location.id and row.orphan_since is None:
                 owner = self._owner_target(row.location_id)
-                self._refuse(candidate, f"entity {candidate.ref} is already provided by location "
-                             f"{owner}; the first location keeps it")
+                self._refuse(
+                    candidate,
+                    f"entity {candidate.ref} is already provided by location "
+                    f"{owner}; the first location keeps it",
+                )
                 continue
             self._seen.add(candidate.key)
             if row.location_id == self.location.id and row.content_hash == candidate.content_hash:
@@ -228,20 +247,27 @@ class LocationApplier:
                 continue
             updates.append((row.id, candidate, row.generation))
         if unorphan:
-            self.session.execute(update(EntityRow).where(EntityRow.id.in_([i for i, _ in unorphan]))
-                                 .values(orphan_since=None, change_seq=self.counter.seq))
+            self.session.execute(
+                update(EntityRow)
+                .where(EntityRow.id.in_([i for i, _ in unorphan]))
+                .values(orphan_since=None, change_seq=self.counter.seq)
+            )
             self.counter.log(unorphan, "upsert")
         self._write(inserts, updates)
 
     def _refuse(self, candidate: EntityCandidate, message: str) -> None:
         """Report a candidate that cannot be stored now; its file is read again next time."""
-        error = ProcessingError(candidate.display, message, line=candidate.line,
-                                entity_ref=candidate.key)
+        error = ProcessingError(
+            candidate.display, message, line=candidate.line, entity_ref=candidate.key
+        )
         self._errors.append(error)
         self._refused.setdefault(candidate.address, []).append(error)
 
-    def _write(self, inserts: list[tuple[str, EntityCandidate]],
-               updates: list[tuple[str, EntityCandidate, int]]) -> None:
+    def _write(
+        self,
+        inserts: list[tuple[str, EntityCandidate]],
+        updates: list[tuple[str, EntityCandidate, int]],
+    ) -> None:
         if not inserts and not updates:
             return
         seq = self.counter.seq
@@ -249,35 +275,48 @@ class LocationApplier:
         if updates:
             ids = [u[0] for u in updates]
             for part in chunks(ids):
-                touched.update(self.session.scalars(
-                    select(RelationRow.target_key).where(
-                        RelationRow.originating_entity_id.in_(part))))
-                self.session.execute(delete(RelationRow).where(
-                    RelationRow.originating_entity_id.in_(part)))
+                touched.update(
+                    self.session.scalars(
+                        select(RelationRow.target_key).where(
+                            RelationRow.originating_entity_id.in_(part)
+                        )
+                    )
+                )
+                self.session.execute(
+                    delete(RelationRow).where(RelationRow.originating_entity_id.in_(part))
+                )
                 self.session.execute(delete(SearchRow).where(SearchRow.entity_id.in_(part)))
-            self.session.execute(update(EntityRow), [
-                {**self._entity_values(i, c, seq), "generation": generation + 1}
-                for i, c, generation in updates
-            ])
+            self.session.execute(
+                update(EntityRow),
+                [
+                    {**self._entity_values(i, c, seq), "generation": generation + 1}
+                    for i, c, generation in updates
+                ],
+            )
             self.stats.updated += len(updates)
         if inserts:
-            self.session.execute(insert(EntityRow), [
-                {**self._entity_values(i, c, seq), "generation": 1, "created_at": self.now}
-                for i, c in inserts
-            ])
+            self.session.execute(
+                insert(EntityRow),
+                [
+                    {**self._entity_values(i, c, seq), "generation": 1, "created_at": self.now}
+                    for i, c in inserts
+                ],
+            )
             self.stats.added += len(inserts)
         relation_rows: list[dict[str, Any]] = []
         search_rows: list[dict[str, Any]] = []
         written = [(i, c) for i, c, _ in updates] + inserts
         for entity_id, candidate in written:
             for relation in candidate.relations:
-                relation_rows.append({
-                    "originating_entity_id": entity_id,
-                    "source_key": relation.source.key,
-                    "type": relation.type,
-                    "target_ref": str(relation.target),
-                    "target_key": relation.target.key,
-                })
+                relation_rows.append(
+                    {
+                        "originating_entity_id": entity_id,
+                        "source_key": relation.source.key,
+                        "type": relation.type,
+                        "target_ref": str(relation.target),
+                        "target_key": relation.target.key,
+                    }
+                )
                 if relation.target.key != candidate.key:
                     touched.add(relation.target.key)
                 if relation.source.key != candidate.key:
@@ -297,8 +336,9 @@ class LocationApplier:
         if touched:
             self.counter.touch(touched)
 
-    def _entity_values(self, entity_id: str, candidate: EntityCandidate,
-                       seq: int) -> dict[str, Any]:
+    def _entity_values(
+        self, entity_id: str, candidate: EntityCandidate, seq: int
+    ) -> dict[str, Any]:
         ref = candidate.ref
         return {
             "id": entity_id,
@@ -319,9 +359,14 @@ class LocationApplier:
         found: dict[str, Any] = {}
         for part in chunks(keys):
             for row in self.session.execute(
-                select(EntityRow.id, EntityRow.entity_ref, EntityRow.location_id,
-                       EntityRow.content_hash, EntityRow.orphan_since, EntityRow.generation)
-                .where(EntityRow.entity_ref.in_(part))
+                select(
+                    EntityRow.id,
+                    EntityRow.entity_ref,
+                    EntityRow.location_id,
+                    EntityRow.content_hash,
+                    EntityRow.orphan_since,
+                    EntityRow.generation,
+                ).where(EntityRow.entity_ref.in_(part))
             ):
                 found[row.entity_ref] = row
         return found
@@ -336,25 +381,41 @@ class LocationApplier:
 
     def _mark_orphans(self) -> None:
         rows = self.session.execute(
-            select(EntityRow.id, EntityRow.entity_ref, EntityRow.orphan_since)
-            .where(EntityRow.location_id == self.location.id)
+            select(EntityRow.id, EntityRow.entity_ref, EntityRow.orphan_since).where(
+                EntityRow.location_id == self.location.id
+            )
         ).all()
-        newly = [(r.id, r.entity_ref) for r in rows
-                 if r.entity_ref not in self._seen and r.orphan_since is None]
-        back = [(r.id, r.entity_ref) for r in rows
-                if r.entity_ref in self._seen and r.orphan_since is not None]
+        newly = [
+            (r.id, r.entity_ref)
+            for r in rows
+            if r.entity_ref not in self._seen and r.orphan_since is None
+        ]
+        back = [
+            (r.id, r.entity_ref)
+            for r in rows
+            if r.entity_ref in self._seen and r.orphan_since is not None
+        ]
         for entries, value in ((newly, self.now), (back, None)):
             for part in chunks([i for i, _ in entries]):
-                self.session.execute(update(EntityRow).where(EntityRow.id.in_(part))
-                                     .values(orphan_since=value, change_seq=self.counter.seq))
+                self.session.execute(
+                    update(EntityRow)
+                    .where(EntityRow.id.in_(part))
+                    .values(orphan_since=value, change_seq=self.counter.seq)
+                )
             self.counter.log(entries, "upsert")
         self.stats.orphaned = len(newly)
 
     # -- files and errors -----------------------------------------------------------------
 
-    def _save_file(self, visit: Visit, *, content_hash: str, refs: list[str],
-                   errors: Sequence[ProcessingError],
-                   dependencies: dict[str, str] | None = None) -> None:
+    def _save_file(
+        self,
+        visit: Visit,
+        *,
+        content_hash: str,
+        refs: list[str],
+        errors: Sequence[ProcessingError],
+        dependencies: dict[str, str] | None = None,
+    ) -> None:
         values = {
             "content_hash": content_hash,
             "dependencies": dependencies or {},
@@ -363,37 +424,54 @@ class LocationApplier:
             "errors": [error_json(e) for e in errors],
         }
         updated = self.session.execute(
-            update(LocationFileRow).where(LocationFileRow.location_id == self.location.id,
-                                          LocationFileRow.address == visit.address)
+            update(LocationFileRow)
+            .where(
+                LocationFileRow.location_id == self.location.id,
+                LocationFileRow.address == visit.address,
+            )
             .values(**values)
         )
         if updated.rowcount == 0:  # type: ignore[attr-defined]
-            self.session.execute(insert(LocationFileRow).values(
-                location_id=self.location.id, address=visit.address, **values))
+            self.session.execute(
+                insert(LocationFileRow).values(
+                    location_id=self.location.id, address=visit.address, **values
+                )
+            )
 
     def _stored_errors(self, address: str) -> list[ProcessingError]:
         stored = self.session.scalar(
-            select(LocationFileRow.errors).where(LocationFileRow.location_id == self.location.id,
-                                                 LocationFileRow.address == address)
+            select(LocationFileRow.errors).where(
+                LocationFileRow.location_id == self.location.id, LocationFileRow.address == address
+            )
         )
         return [ProcessingError(**e) for e in stored or []]
 
     def _store_errors(self) -> None:
         wanted = sorted({error_key(e): e for e in self._errors}.items())
         stored = self.session.execute(
-            select(ProcessingErrorRow.address, ProcessingErrorRow.message, ProcessingErrorRow.line,
-                   ProcessingErrorRow.field, ProcessingErrorRow.entity_ref)
-            .where(ProcessingErrorRow.location_id == self.location.id)
+            select(
+                ProcessingErrorRow.address,
+                ProcessingErrorRow.message,
+                ProcessingErrorRow.line,
+                ProcessingErrorRow.field,
+                ProcessingErrorRow.entity_ref,
+            ).where(ProcessingErrorRow.location_id == self.location.id)
         ).all()
-        if sorted(error_key(ProcessingError(**r._asdict())) for r in stored) == [k for k, _ in wanted]:
+        if sorted(error_key(ProcessingError(**r._asdict())) for r in stored) == [
+            k for k, _ in wanted
+        ]:
             return
-        self.session.execute(delete(ProcessingErrorRow)
-                             .where(ProcessingErrorRow.location_id == self.location.id))
+        self.session.execute(
+            delete(ProcessingErrorRow).where(ProcessingErrorRow.location_id == self.location.id)
+        )
         if wanted:
-            self.session.execute(insert(ProcessingErrorRow), [
-                {"location_id": self.location.id, "created_at": self.now, **error_json(e)}
-                for _, e in wanted
-            ])
+            self.session.execute(
+                insert(ProcessingErrorRow),
+                [
+                    {"location_id": self.location.id, "created_at": self.now, **error_json(e)}
+                    for _, e in wanted
+                ],
+            )
 
 
 def candidate_display(candidate: EntityCandidate) -> str:
@@ -404,11 +482,21 @@ def candidate_display(candidate: EntityCandidate) -> str:
 
 def error_json(error: ProcessingError) -> dict[str, Any]:
     """A processing error as stored JSON."""
-    return {"address": error.address, "message": error.message, "line": error.line,
-            "field": error.field, "entity_ref": error.entity_ref}
+    return {
+        "address": error.address,
+        "message": error.message,
+        "line": error.line,
+        "field": error.field,
+        "entity_ref": error.entity_ref,
+    }
 
 
 def error_key(error: ProcessingError) -> tuple[str, str, int, str, str]:
     """A sortable identity of an error."""
-    return (error.address, error.message, error.line or 0, error.field or "",
-            error.entity_ref or "")
+    return (
+        error.address,
+        error.message,
+        error.line or 0,
+        error.field or "",
+        error.entity_ref or "",
+    )

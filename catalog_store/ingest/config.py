@@ -30,17 +30,24 @@ class LocationSpec:
 
     def options(self) -> dict[str, Any]:
         """What the location row keeps besides type and target."""
-        return {"rules": list(self.rules) if self.rules is not None else None,
-                "branch": self.branch, "catalogPath": self.catalog_path}
+        return {
+            "rules": list(self.rules) if self.rules is not None else None,
+            "branch": self.branch,
+            "catalogPath": self.catalog_path,
+        }
 
     @classmethod
     def from_row(cls, type: str, target: str, options: dict[str, Any] | None) -> LocationSpec:
         """Rebuild a spec from a stored location."""
         options = options or {}
         rules = options.get("rules")
-        return cls(type=type, target=target,
-                   rules=tuple(rules) if rules is not None else None,
-                   branch=options.get("branch"), catalog_path=options.get("catalogPath"))
+        return cls(
+            type=type,
+            target=target,
+            rules=tuple(rules) if rules is not None else None,
+            branch=options.get("branch"),
+            catalog_path=options.get("catalogPath"),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,8 +72,9 @@ class TreeSet:
 class Crawler:
     """Breadth-first walk from a location's root targets."""
 
-    def __init__(self, trees: TreeSet, context: FileContext,
-                 previous: Mapping[str, PreviousFile]) -> None:
+    def __init__(
+        self, trees: TreeSet, context: FileContext, previous: Mapping[str, PreviousFile]
+    ) -> None:
         self._trees = trees
         self._context = context
         self._previous = previous
@@ -121,8 +122,10 @@ class Crawler:
             return Visit(address, display, "", failed, targets=self._previous_targets(address))
         digest = content_hash(raw)
         previous = self._previous.get(address)
-        if previous is not None and previous.content_hash == digest and self._same_dependencies(
-            previous.dependencies
+        if (
+            previous is not None
+            and previous.content_hash == digest
+            and self._same_dependencies(previous.dependencies)
         ):
             return Visit(address, display, digest, None, targets=list(previous.targets))
         result = process_file(address, display, raw, self._context)
@@ -143,15 +146,17 @@ class Crawler:
                 return False
         return True
 
-    def _resolve(self, target: LocationTarget,
-                 base: str | None) -> tuple[list[str], list[ProcessingError]]:
+    def _resolve(
+        self, target: LocationTarget, base: str | None
+    ) -> tuple[list[str], list[ProcessingError]]:
         try:
             tree = self._trees.for_type(target.type)
             return tree.resolve(target.target, relative_to=base), []
         except SourceError as exc:
             where = self._trees.for_address(base).display(base) if base else target.target
-            error = ProcessingError(where, str(exc), line=target.line,
-                                    field="spec.targets" if base else None)
+            error = ProcessingError(
+                where, str(exc), line=target.line, field="spec.targets" if base else None
+            )
             return [], [error]
 
     def _ancestors(self, address: str) -> list[str]:
@@ -167,5 +172,6 @@ class Crawler:
         chain = [child, *reversed(self._ancestors(address)), address, child]
         start = chain.index(child, 1) if child in chain[1:-1] else 0
         path = " -> ".join(tree.display(a) for a in chain[start:] if a)
-        return ProcessingError(tree.display(address), f"location cycle: {path}", line=target.line,
-                               field="spec.targets")
+        return ProcessingError(
+            tree.display(address), f"location cycle: {path}", line=target.line, field="spec.targets"
+        )

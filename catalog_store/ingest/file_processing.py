@@ -112,8 +112,9 @@ def process_file(address: str, display: str, raw: bytes, context: FileContext) -
         result.failed = True
         result.errors.append(ProcessingError(display, exc.message, line=exc.line))
         return result
-    resolver = PlaceholderResolver(context.reader, address,
-                                   skip_remote=context.skip_remote_placeholders)
+    resolver = PlaceholderResolver(
+        context.reader, address, skip_remote=context.skip_remote_placeholders
+    )
     lines = LineIndex(text)
     for document in documents:
         _process_document(document.index, document.data, lines, resolver, context, result)
@@ -121,15 +122,28 @@ def process_file(address: str, display: str, raw: bytes, context: FileContext) -
     return result
 
 
-def _process_document(index: int, data: Any, lines: LineIndex, resolver: PlaceholderResolver,
-                      context: FileContext, result: FileResult) -> None:
+def _process_document(
+    index: int,
+    data: Any,
+    lines: LineIndex,
+    resolver: PlaceholderResolver,
+    context: FileContext,
+    result: FileResult,
+) -> None:
     def line_of(path: tuple[str | int, ...]) -> int | None:
         return lines.line(index, path)
 
-    def fail(message: str, path: tuple[str | int, ...] = (), ref: str | None = None,
-             field_name: str | None = None) -> None:
-        result.errors.append(ProcessingError(result.display, message, line=line_of(path),
-                                             field=field_name, entity_ref=ref))
+    def fail(
+        message: str,
+        path: tuple[str | int, ...] = (),
+        ref: str | None = None,
+        field_name: str | None = None,
+    ) -> None:
+        result.errors.append(
+            ProcessingError(
+                result.display, message, line=line_of(path), field=field_name, entity_ref=ref
+            )
+        )
 
     if not isinstance(data, dict):
         fail(f"document {index + 1} is not a mapping (got {type(data).__name__})")
@@ -143,8 +157,9 @@ def _process_document(index: int, data: Any, lines: LineIndex, resolver: Placeho
         if ref_key is not None:
             result.kept_refs.append(ref_key)
         return
-    field_errors = [e for e in validate_entity(entity)
-                     if not _under_any(tuple(e.path_parts), resolver.skipped)]
+    field_errors = [
+        e for e in validate_entity(entity) if not _under_any(tuple(e.path_parts), resolver.skipped)
+    ]
     if field_errors:
         for error in field_errors:
             fail(error.message, tuple(error.path_parts), ref_key, error.path)
@@ -164,9 +179,18 @@ def _process_document(index: int, data: Any, lines: LineIndex, resolver: Placeho
     body = _final_body(entity, result.address, context)
     if ref.kind.lower() == "location":
         _collect_targets(entity, index, lines, context, result)
-    result.entities.append(EntityCandidate(ref=ref, address=result.address, display=result.display, body=body, relations=relations,
-                                           content_hash=entity_hash(body),
-                                           document_index=index, lines=lines))
+    result.entities.append(
+        EntityCandidate(
+            ref=ref,
+            address=result.address,
+            display=result.display,
+            body=body,
+            relations=relations,
+            content_hash=entity_hash(body),
+            document_index=index,
+            lines=lines,
+        )
+    )
 
 
 def _under_any(path: tuple[str | int, ...], prefixes: list[tuple[str | int, ...]]) -> bool:
@@ -200,8 +224,9 @@ def _final_body(entity: dict[str, Any], address: str, context: FileContext) -> d
     return body
 
 
-def _collect_targets(entity: dict[str, Any], index: int, lines: LineIndex,
-                     context: FileContext, result: FileResult) -> None:
+def _collect_targets(
+    entity: dict[str, Any], index: int, lines: LineIndex, context: FileContext, result: FileResult
+) -> None:
     spec = entity.get("spec") or {}
     target_type = str(spec.get("type") or context.location_type)
     named: list[tuple[str, tuple[str | int, ...]]] = []

@@ -57,14 +57,17 @@ def checkout(remote: str, *, branch: str | None, cache_dir: Path, timeout: float
     """
     safe = redact_url(remote)
     folder = cache_dir / hashlib.sha256(f"{remote}#{branch}".encode()).hexdigest()[:24]
-    kwargs = {"kill_after_timeout": timeout}
     try:
         if (folder / ".git").is_dir():
             repo = git.Repo(folder)
             repo.git.remote("set-url", "origin", remote)
             ref = branch or _default_branch(repo)
-            repo.git.fetch("origin", f"+{ref}:refs/remotes/origin/{ref}", "--depth=1",
-                           **kwargs)
+            repo.git.fetch(
+                "origin",
+                f"+{ref}:refs/remotes/origin/{ref}",
+                "--depth=1",
+                kill_after_timeout=timeout,
+            )
             repo.git.reset("--hard", f"origin/{ref}")
             repo.git.clean("-fdx")
         else:
@@ -74,7 +77,9 @@ def checkout(remote: str, *, branch: str | None, cache_dir: Path, timeout: float
             options = ["--depth=1", "--no-tags"]
             if branch:
                 options += ["--branch", branch]
-            repo = git.Repo.clone_from(remote, folder, multi_options=options, **kwargs)
+            repo = git.Repo.clone_from(
+                remote, folder, multi_options=options, kill_after_timeout=timeout
+            )
         revision = repo.head.commit.hexsha
     except git.GitCommandError as exc:
         detail = redact_text(str(exc.stderr or exc.stdout or "").strip()).replace(remote, safe)

@@ -71,7 +71,7 @@ class PlaceholderResolver:
         """
         if isinstance(data, dict):
             if len(data) == 1:
-                (key, value), = data.items()
+                ((key, value),) = data.items()
                 if isinstance(key, str) and key.startswith("$") and key[1:] in PLACEHOLDERS:
                     return self._substitute(key[1:], value, path)
             return {k: self.resolve(v, (*path, str(k))) for k, v in data.items()}
@@ -107,4 +107,3 @@ class PlaceholderResolver:
             return yaml.dump(content, Dumper=_Dumper, sort_keys=False, allow_unicode=True)
         except (YamlError, json.JSONDecodeError) as exc:
             raise PlaceholderError(path, f"${kind} {target}: {exc}") from None
-

@@ -24,7 +24,7 @@ class KindRules:
 
     @classmethod
     def from_config(cls, *rule_lists: Sequence[Mapping[str, Any]] | None) -> KindRules:
-        """Combine global rules and a location's own rules; no global rules = Backstage's default."""
+        """Combine global and per-location rules; no global rules = Backstage's default."""
         kinds: list[str] = []
         global_rules = rule_lists[0] if rule_lists else None
         if global_rules is None:

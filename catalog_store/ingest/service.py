@@ -65,12 +65,15 @@ class OpenedLocation:
 class CatalogService:
     """Implements :class:`catalog_store.catalog_writer.CatalogWriter` and the refresh loop."""
 
-    def __init__(self, sessions: sessionmaker[Session], config: IngestConfig,
-                 http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        sessions: sessionmaker[Session],
+        config: IngestConfig,
+        http: httpx.Client | None = None,
+    ) -> None:
         self.sessions = sessions
         self.config = config
-        self.http = http or httpx.Client(timeout=config.http_timeout_seconds,
-                                         follow_redirects=True)
+        self.http = http or httpx.Client(timeout=config.http_timeout_seconds, follow_redirects=True)
         self._sqlite = sessions.kw["bind"].dialect.name == "sqlite"
         self._write_lock = threading.RLock()
 
@@ -116,14 +119,18 @@ class CatalogService:
             bodies = session.scalars(
                 select(EntityRow.body).where(EntityRow.location_id == location.id)
             ).all()
-        return AddLocationResult(location=location, entities=[json.loads(b) for b in bodies],
-                                 errors=stats.errors)
+        return AddLocationResult(
+            location=location, entities=[json.loads(b) for b in bodies], errors=stats.errors
+        )
 
     def list_locations(self) -> list[LocationInfo]:
         """Every location that is read (removed config locations excluded)."""
         with self.sessions() as session:
-            rows = session.scalars(select(LocationRow).where(LocationRow.status != "removed")
-                                   .order_by(LocationRow.created_at, LocationRow.id))
+            rows = session.scalars(
+                select(LocationRow)
+                .where(LocationRow.status != "removed")
+                .order_by(LocationRow.created_at, LocationRow.id)
+            )
             return [_info(row) for row in rows]
 
     def get_location(self, location_id: str) -> LocationInfo:
@@ -139,7 +146,8 @@ class CatalogService:
         key = _ref_key(entity_ref)
         with self.sessions() as session:
             location_id = session.scalar(
-                select(EntityRow.location_id).where(EntityRow.entity_ref == key))
+                select(EntityRow.location_id).where(EntityRow.entity_ref == key)
+            )
             row = session.get(LocationRow, location_id) if location_id else None
             if row is None:
                 raise NotFoundError(f"Found no location for entity {entity_ref}")
@@ -152,8 +160,11 @@ class CatalogService:
             if row is None:
                 raise NotFoundError(f"Found no location with ID {location_id}")
             counter = ChangeCounter(session)
-            entries = session.execute(select(EntityRow.id, EntityRow.entity_ref)
-                                      .where(EntityRow.location_id == location_id)).all()
+            entries = session.execute(
+                select(EntityRow.id, EntityRow.entity_ref).where(
+                    EntityRow.location_id == location_id
+                )
+            ).all()
             counter.log(((e.id, e.entity_ref) for e in entries), "delete")
             session.execute(delete(EntityRow).where(EntityRow.location_id == location_id))
             session.delete(row)
@@ -164,8 +175,11 @@ class CatalogService:
         """Process every location once; a failing location does not stop the others."""
         self.sync_config_locations()
         with self.sessions() as session:
-            ids = session.scalars(select(LocationRow.id).where(LocationRow.status != "removed")
-                                  .order_by(LocationRow.created_at, LocationRow.id)).all()
+            ids = session.scalars(
+                select(LocationRow.id)
+                .where(LocationRow.status != "removed")
+                .order_by(LocationRow.created_at, LocationRow.id)
+            ).all()
         results: dict[str, ApplyStats] = {}
         for location_id in ids:
             try:
@@ -198,15 +212,24 @@ class CatalogService:
             now = datetime.now(UTC)
             applier = LocationApplier(session, row, now)
             applier.apply(crawler.crawl(opened.roots), previous)
-            stats = applier.finish(complete=crawler.complete, previous=previous,
-                                   extra_errors=crawler.root_errors)
+            stats = applier.finish(
+                complete=crawler.complete, previous=previous, extra_errors=crawler.root_errors
+            )
             row.processed_at = now
             row.revision = opened.revision
             row.status = "ok" if not stats.errors else f"{len(stats.errors)} error(s)"
-        log.info("location %s: %d added, %d updated, %d unchanged, %d orphaned, %d files read, "
-                 "%d unchanged files, %d errors", origin, stats.added, stats.updated,
-                 stats.unchanged, stats.orphaned, stats.files_read, stats.files_unchanged,
-                 len(stats.errors))
+        log.info(
+            "location %s: %d added, %d updated, %d unchanged, %d orphaned, %d files read, "
+            "%d unchanged files, %d errors",
+            origin,
+            stats.added,
+            stats.updated,
+            stats.unchanged,
+            stats.orphaned,
+            stats.files_read,
+            stats.files_unchanged,
+            len(stats.errors),
+        )
         return stats
 
     def refresh_entity(self, entity_ref: str) -> None:
@@ -218,8 +241,9 @@ class CatalogService:
         cutoff = (now or datetime.now(UTC)) - timedelta(seconds=self.config.orphan_grace_seconds)
         with self._writing(), self.sessions.begin() as session:
             doomed = session.execute(
-                select(EntityRow.id, EntityRow.entity_ref)
-                .where(EntityRow.orphan_since.is_not(None), EntityRow.orphan_since <= cutoff)
+                select(EntityRow.id, EntityRow.entity_ref).where(
+                    EntityRow.orphan_since.is_not(None), EntityRow.orphan_since <= cutoff
+                )
             ).all()
             counter = ChangeCounter(session)
             if doomed:
@@ -243,10 +267,14 @@ class CatalogService:
                 raise NotFoundError(f"Entity with uid {uid} not found")
             ChangeCounter(session).log([(row.id, row.entity_ref)], "delete")
             if row.location_id is not None:
-                session.execute(update(LocationFileRow).where(
-                    LocationFileRow.location_id == row.location_id,
-                    LocationFileRow.address == row.source_address,
-                ).values(content_hash=""))
+                session.execute(
+                    update(LocationFileRow)
+                    .where(
+                        LocationFileRow.location_id == row.location_id,
+                        LocationFileRow.address == row.source_address,
+                    )
+                    .values(content_hash="")
+                )
             session.delete(row)
 
     def validate_entity(self, entity: Mapping[str, Any], location: str) -> list[ProcessingError]:
@@ -274,30 +302,40 @@ class CatalogService:
             yield
 
     def _new_location(self, session: Session, spec: LocationSpec, *, origin: str) -> LocationRow:
-        row = LocationRow(id=str(uuid.uuid4()), type=spec.type, target=spec.target,
-                          target_key=spec.key, origin=origin, options=spec.options(),
-                          created_at=datetime.now(UTC), status="pending")
+        row = LocationRow(
+            id=str(uuid.uuid4()),
+            type=spec.type,
+            target=spec.target,
+            target_key=spec.key,
+            origin=origin,
+            options=spec.options(),
+            created_at=datetime.now(UTC),
+            status="pending",
+        )
         session.add(row)
         session.flush()
         return row
 
-    def _orphan_location_entities(self, session: Session, location_id: str,
-                                  now: datetime) -> None:
+    def _orphan_location_entities(self, session: Session, location_id: str, now: datetime) -> None:
         entries = session.execute(
-            select(EntityRow.id, EntityRow.entity_ref)
-            .where(EntityRow.location_id == location_id, EntityRow.orphan_since.is_(None))
+            select(EntityRow.id, EntityRow.entity_ref).where(
+                EntityRow.location_id == location_id, EntityRow.orphan_since.is_(None)
+            )
         ).all()
         if entries:
             counter = ChangeCounter(session)
-            session.execute(update(EntityRow).where(EntityRow.location_id == location_id,
-                                                    EntityRow.orphan_since.is_(None))
-                            .values(orphan_since=now, change_seq=counter.seq))
+            session.execute(
+                update(EntityRow)
+                .where(EntityRow.location_id == location_id, EntityRow.orphan_since.is_(None))
+                .values(orphan_since=now, change_seq=counter.seq)
+            )
             counter.log(((e.id, e.entity_ref) for e in entries), "upsert")
 
     def _checked_spec(self, type: str, target: str) -> LocationSpec:
         if type not in LOCATION_TYPES:
             raise CatalogInputError(
-                f"Unknown location type {type!r}; use one of {', '.join(LOCATION_TYPES)}")
+                f"Unknown location type {type!r}; use one of {', '.join(LOCATION_TYPES)}"
+            )
         if not target or len(target) > 2000:
             raise CatalogInputError("Location target must be a non-empty string")
         if type == "file":
@@ -305,29 +343,41 @@ class CatalogService:
             roots = self.config.allowed_file_roots or (self.config.base_dir,)
             resolved = (self.config.base_dir / path).resolve()
             if not any(resolved.is_relative_to(root.resolve()) for root in roots):
-                raise CatalogInputError(f"file locations must lie under {', '.join(map(str, roots))}")
+                raise CatalogInputError(
+                    f"file locations must lie under {', '.join(map(str, roots))}"
+                )
         return LocationSpec(type=type, target=target)
 
     def _open(self, spec: LocationSpec) -> OpenedLocation:
         limit = self.config.max_file_bytes
         url_tree = UrlTree(self.http, allowed_hosts=self.config.reading_hosts, max_bytes=limit)
         if spec.type == "url":
-            return OpenedLocation(TreeSet({"url": url_tree}),
-                                  [LocationTarget("url", spec.target, None)], None, url_tree)
+            return OpenedLocation(
+                TreeSet({"url": url_tree}),
+                [LocationTarget("url", spec.target, None)],
+                None,
+                url_tree,
+            )
         if spec.type == "git":
-            repo = checkout(spec.target, branch=spec.branch,
-                            cache_dir=self.config.git_cache_dir)
+            repo = checkout(spec.target, branch=spec.branch, cache_dir=self.config.git_cache_dir)
             prefix = f"git:{repo.remote}#"
             tree = FileTree(repo.path, max_bytes=limit, annotation_prefix=prefix)
             pattern = spec.catalog_path or DEFAULT_GIT_CATALOG_PATH
-            return OpenedLocation(TreeSet({"file": tree, "url": url_tree}),
-                                  [LocationTarget("file", pattern.lstrip("/"), None)],
-                                  repo.revision, tree)
-        path = (self.config.base_dir / spec.target)
+            return OpenedLocation(
+                TreeSet({"file": tree, "url": url_tree}),
+                [LocationTarget("file", pattern.lstrip("/"), None)],
+                repo.revision,
+                tree,
+            )
+        path = self.config.base_dir / spec.target
         root_dir = _fixed_prefix(path)
         tree = FileTree(root_dir if root_dir.is_dir() else path.parent, max_bytes=limit)
-        return OpenedLocation(TreeSet({"file": tree, "url": url_tree}),
-                              [LocationTarget("file", str(path), None)], None, tree)
+        return OpenedLocation(
+            TreeSet({"file": tree, "url": url_tree}),
+            [LocationTarget("file", str(path), None)],
+            None,
+            tree,
+        )
 
     def _context(self, spec: LocationSpec, opened: OpenedLocation, origin: str) -> FileContext:
         rules = KindRules.from_config(_list_or_none(self.config.rules), _list_or_none(spec.rules))
@@ -397,4 +447,3 @@ def _fixed_prefix(path: Path) -> Path:
 
 def _list_or_none(rules: tuple[dict[str, Any], ...] | None) -> list[dict[str, Any]] | None:
     return list(rules) if rules is not None else None
-

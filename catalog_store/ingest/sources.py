@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import glob
 import os
-from pathlib import Path
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Protocol
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -48,7 +48,9 @@ class SourceTree(Protocol):
 
 def size_error(size: int, limit: int) -> SourceError:
     """The error for a file over the size limit."""
-    return SourceError(f"file is {size / 1_048_576:.1f} MiB, over the {limit / 1_048_576:.1f} MiB limit")
+    return SourceError(
+        f"file is {size / 1_048_576:.1f} MiB, over the {limit / 1_048_576:.1f} MiB limit"
+    )
 
 
 class FileTree:
@@ -56,8 +58,13 @@ class FileTree:
 
     location_type = "file"
 
-    def __init__(self, root: Path, *, max_bytes: int = DEFAULT_MAX_FILE_BYTES,
-                 annotation_prefix: str | None = None) -> None:
+    def __init__(
+        self,
+        root: Path,
+        *,
+        max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+        annotation_prefix: str | None = None,
+    ) -> None:
         self.root = root.resolve()
         self.max_bytes = max_bytes
         self._annotation_prefix = annotation_prefix
@@ -65,7 +72,7 @@ class FileTree:
     def resolve(self, target: str, *, relative_to: str | None) -> list[str]:
         """Resolve ``target`` against the folder of ``relative_to`` (or the root)."""
         if target.startswith("file:"):
-            target = target[len("file:"):]
+            target = target[len("file:") :]
         base = Path(relative_to).parent if relative_to else self.root
         candidate = Path(os.path.normpath(base / target))
         if not self._inside(candidate):
@@ -133,8 +140,13 @@ class UrlTree:
 
     location_type = "url"
 
-    def __init__(self, client: httpx.Client, *, allowed_hosts: Iterable[str],
-                 max_bytes: int = DEFAULT_MAX_FILE_BYTES) -> None:
+    def __init__(
+        self,
+        client: httpx.Client,
+        *,
+        allowed_hosts: Iterable[str],
+        max_bytes: int = DEFAULT_MAX_FILE_BYTES,
+    ) -> None:
         self.client = client
         self.allowed_hosts = frozenset(h.lower() for h in allowed_hosts)
         self.max_bytes = max_bytes

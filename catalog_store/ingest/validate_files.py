@@ -30,9 +30,13 @@ class ValidationReport:
     errors: list[ProcessingError] = field(default_factory=list)
 
 
-def validate_paths(paths: Sequence[Path], *, rules: KindRules | None = None,
-                   folder_pattern: str = DEFAULT_FOLDER_PATTERN,
-                   max_file_bytes: int = DEFAULT_MAX_FILE_BYTES) -> ValidationReport:
+def validate_paths(
+    paths: Sequence[Path],
+    *,
+    rules: KindRules | None = None,
+    folder_pattern: str = DEFAULT_FOLDER_PATTERN,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
+) -> ValidationReport:
     """Validate files, and folders by ``folder_pattern``; errors name file, line and field."""
     report = ValidationReport()
     for path in paths:
@@ -63,8 +67,13 @@ def validate_paths(paths: Sequence[Path], *, rules: KindRules | None = None,
                 report.entities += 1
                 first = seen.setdefault(candidate.key, f"{candidate.display}:{candidate.line}")
                 if first != f"{candidate.display}:{candidate.line}":
-                    report.errors.append(ProcessingError(
-                        candidate.display, f"duplicate entity {candidate.ref}: already defined "
-                        f"at {first}", line=candidate.line, entity_ref=candidate.key))
+                    report.errors.append(
+                        ProcessingError(
+                            candidate.display,
+                            f"duplicate entity {candidate.ref}: already defined at {first}",
+                            line=candidate.line,
+                            entity_ref=candidate.key,
+                        )
+                    )
         report.errors.extend(crawler.root_errors)
     return report

@@ -15,12 +15,15 @@ from tests.catalog_store.ingest.conftest import component, write
 REPO = Path(__file__).resolve().parents[2]
 
 
-def test_validate_prints_file_line_field_and_fails(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
-    write(tmp_path / "payments.yaml", component("payments").replace("  owner: \"team-a\"\n", ""))
+def test_validate_prints_file_line_field_and_fails(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    write(tmp_path / "payments.yaml", component("payments").replace('  owner: "team-a"\n', ""))
     write(tmp_path / "ok.yaml", component("fine"))
-    assert main(["catalog", "validate", str(tmp_path / "payments.yaml"),
-                 str(tmp_path / "ok.yaml")]) == 1
+    assert (
+        main(["catalog", "validate", str(tmp_path / "payments.yaml"), str(tmp_path / "ok.yaml")])
+        == 1
+    )
     out = capsys.readouterr()
     assert out.out.splitlines() == ["payments.yaml:5: spec.owner: required"]
     assert "2 file(s), 1 valid entit(y/ies), 1 error(s)" in out.err
@@ -41,17 +44,21 @@ def test_validate_a_folder_by_pattern(tmp_path: Path, capsys: pytest.CaptureFixt
     assert not any("unrelated" in line for line in lines)
 
 
-def test_ingest_reads_the_configured_catalog(tmp_path: Path,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_ingest_reads_the_configured_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write(tmp_path / "catalog/c.yaml", component("svc"))
-    config = write(tmp_path / "callboard.yaml", f"""
+    config = write(
+        tmp_path / "callboard.yaml",
+        f"""
         database:
-          url: sqlite:///{tmp_path / 'cb.db'}
+          url: sqlite:///{tmp_path / "cb.db"}
         catalog:
           locations:
             - type: file
               target: ./catalog/c.yaml
-    """)
+    """,
+    )
     assert main(["catalog", "ingest", "--config", str(config), "--json"]) == 0
     summary = json.loads(capsys.readouterr().out)
     assert (summary["added"], summary["errors"]) == (1, [])
@@ -59,14 +66,19 @@ def test_ingest_reads_the_configured_catalog(tmp_path: Path,
     assert json.loads(capsys.readouterr().out)["unchanged"] == 0
 
 
-def test_a_missing_config_file_is_a_clear_error(tmp_path: Path,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_config_file_is_a_clear_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["catalog", "ingest", "--config", str(tmp_path / "nope.yaml")]) == 2
     assert "nope.yaml: no such file" in capsys.readouterr().err
 
 
 def test_console_script_is_installed() -> None:
-    done = subprocess.run([str(Path(sys.executable).parent / "callboard"), "--help"],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [str(Path(sys.executable).parent / "callboard"), "--help"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert done.returncode == 0
     assert "serve" in done.stdout and "catalog" in done.stdout

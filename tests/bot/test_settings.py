@@ -40,8 +40,9 @@ def config_file(tmp_path: Path) -> Path:
     return path
 
 
-def test_file_values_env_substitution_and_paths(config_file: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_file_values_env_substitution_and_paths(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DB_PASSWORD", "s3cret")
     monkeypatch.delenv("API_TOKEN", raising=False)
     settings = load_settings(config_file)
@@ -59,15 +60,17 @@ def test_file_values_env_substitution_and_paths(config_file: Path,
     assert ingest.orphan_grace_seconds == 60
 
 
-def test_environment_overrides_every_value(config_file: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_environment_overrides_every_value(
+    config_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DB_PASSWORD", "x")
     monkeypatch.setenv("API_TOKEN", "tok-1")
     monkeypatch.setenv("CALLBOARD_SERVER__PORT", "9001")
     monkeypatch.setenv("CALLBOARD_CATALOG__ORPHAN_GRACE_SECONDS", "5")
     monkeypatch.setenv("CALLBOARD_DATABASE__URL", "sqlite:///data/cb.db")
-    monkeypatch.setenv("CALLBOARD_CATALOG__LOCATIONS",
-                       '[{"type": "url", "target": "https://example.com/c.yaml"}]')
+    monkeypatch.setenv(
+        "CALLBOARD_CATALOG__LOCATIONS", '[{"type": "url", "target": "https://example.com/c.yaml"}]'
+    )
     settings = load_settings(config_file)
     assert settings.server.port == 9001
     assert settings.catalog.orphan_grace_seconds == 5
@@ -82,8 +85,7 @@ def test_database_url_from_plain_database_url(monkeypatch: pytest.MonkeyPatch) -
     assert load_settings(None).database_url() == "postgresql+psycopg://u@h/db"
 
 
-def test_errors_name_the_file_line_and_key(tmp_path: Path,
-                                           monkeypatch: pytest.MonkeyPatch) -> None:
+def test_errors_name_the_file_line_and_key(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     broken = tmp_path / "broken.yaml"
     broken.write_text("server:\n  port: [1\n")
     with pytest.raises(ConfigError, match=r"broken.yaml:3: invalid YAML"):
@@ -95,7 +97,7 @@ def test_errors_name_the_file_line_and_key(tmp_path: Path,
         read_config_file(embedded)
     typo = tmp_path / "typo.yaml"
     typo.write_text("catalog:\n  locatoins: []\n")
-    with pytest.raises(ValidationError, match="catalog.locatoins"):
+    with pytest.raises(ValidationError, match=r"catalog\.locatoins"):
         load_settings(typo)
 
 

@@ -24,9 +24,14 @@ def test_malformed_yaml_names_the_line() -> None:
 
 
 def test_alias_bombs_and_recursive_anchors_are_refused_quickly() -> None:
-    bomb = "a: &a [" + ",".join(["x"] * 10) + "]\n" + "".join(
-        f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
-        for i in range(8)
+    bomb = (
+        "a: &a ["
+        + ",".join(["x"] * 10)
+        + "]\n"
+        + "".join(
+            f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+            for i in range(8)
+        )
     )
     with pytest.raises(YamlError, match="alias bomb"):
         load_documents(bomb)
@@ -43,7 +48,10 @@ def test_binary_and_non_utf8_content_is_refused() -> None:
 
 
 def test_lines_of_fields_and_of_missing_fields() -> None:
-    text = "apiVersion: v1\nkind: Component\n---\nmetadata:\n  name: x\n  tags:\n    - a\n    - b\nspec:\n  type: service\n"
+    text = (
+        "apiVersion: v1\nkind: Component\n---\n"
+        "metadata:\n  name: x\n  tags:\n    - a\n    - b\nspec:\n  type: service\n"
+    )
     lines = LineIndex(text)
     assert lines.line(1, ("metadata", "tags", 1)) == 8
     assert lines.line(1, ("spec", "owner")) == 9

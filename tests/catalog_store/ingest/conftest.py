@@ -16,8 +16,24 @@ from catalog_store.ingest.config import IngestConfig, LocationSpec
 from catalog_store.ingest.service import CatalogService
 from tests.conftest import CatalogDb
 
-ALL_KINDS = ({"allow": ["Component", "API", "Resource", "System", "Domain", "Group", "User",
-                        "Location", "Template", "AiResource", "Environment", "Widget"]},)
+ALL_KINDS = (
+    {
+        "allow": [
+            "Component",
+            "API",
+            "Resource",
+            "System",
+            "Domain",
+            "Group",
+            "User",
+            "Location",
+            "Template",
+            "AiResource",
+            "Environment",
+            "Widget",
+        ]
+    },
+)
 
 
 def write(path: Path, text: str) -> Path:
@@ -31,8 +47,10 @@ def component(name: str, owner: str = "team-a", **spec: Any) -> str:
     """A valid Component document."""
     body = {"type": "service", "lifecycle": "production", "owner": owner, **spec}
     lines = "\n".join(f"  {k}: {json.dumps(v)}" for k, v in body.items())
-    return (f"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n"
-            f"spec:\n{lines}\n")
+    return (
+        f"apiVersion: backstage.io/v1alpha1\nkind: Component\nmetadata:\n  name: {name}\n"
+        f"spec:\n{lines}\n"
+    )
 
 
 ServiceFactory = Callable[..., CatalogService]
@@ -43,8 +61,9 @@ def make_service(catalog_db: CatalogDb, tmp_path: Path) -> ServiceFactory:
     """Build a CatalogService over ``catalog_db`` with the given root locations."""
 
     def build(*locations: LocationSpec | str, **options: Any) -> CatalogService:
-        specs = tuple(loc if isinstance(loc, LocationSpec) else LocationSpec("file", loc)
-                      for loc in locations)
+        specs = tuple(
+            loc if isinstance(loc, LocationSpec) else LocationSpec("file", loc) for loc in locations
+        )
         options.setdefault("rules", ALL_KINDS)
         options.setdefault("base_dir", tmp_path)
         options.setdefault("reading_hosts", ())
@@ -74,6 +93,7 @@ def stored_errors(db: CatalogDb) -> list[str]:
     out = []
     for row in rows:
         where = row.address if row.line is None else f"{row.address}:{row.line}"
-        out.append(f"{where}: {row.field}: {row.message}" if row.field else
-                   f"{where}: {row.message}")
+        out.append(
+            f"{where}: {row.field}: {row.message}" if row.field else f"{where}: {row.message}"
+        )
     return sorted(out)

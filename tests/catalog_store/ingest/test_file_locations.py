@@ -24,14 +24,19 @@ from tests.conftest import CatalogDb
 def test_location_tree_with_globs_and_multi_documents(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec:
           targets: [./org.yaml, ./teams/**/catalog-info.yaml]
-    """)
-    write(tmp_path / "org.yaml", """
+    """,
+    )
+    write(
+        tmp_path / "org.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Group
         metadata: {name: team-a}
@@ -41,27 +46,34 @@ def test_location_tree_with_globs_and_multi_documents(
         kind: User
         metadata: {name: alice}
         spec: {memberOf: [team-a]}
-    """)
+    """,
+    )
     write(tmp_path / "teams/a/catalog-info.yaml", component("svc-a") + "---\n" + component("svc-b"))
     write(tmp_path / "teams/b/deep/catalog-info.yaml", component("svc-c", owner="group:team-a"))
 
     stats = make_service(str(tmp_path / "all.yaml")).refresh_all()
 
     assert sorted(entities(catalog_db)) == [
-        "component:default/svc-a", "component:default/svc-b", "component:default/svc-c",
-        "group:default/team-a", "location:default/root", "user:default/alice",
+        "component:default/svc-a",
+        "component:default/svc-b",
+        "component:default/svc-c",
+        "group:default/team-a",
+        "location:default/root",
+        "user:default/alice",
     ]
     (result,) = stats.values()
     assert (result.added, result.errors) == (6, [])
     body = entities(catalog_db)["component:default/svc-c"]
     annotations = body["metadata"]["annotations"]
     assert annotations["backstage.io/managed-by-location"] == (
-        f"file:{tmp_path / 'teams/b/deep/catalog-info.yaml'}")
+        f"file:{tmp_path / 'teams/b/deep/catalog-info.yaml'}"
+    )
     assert annotations["backstage.io/managed-by-origin-location"] == f"file:{tmp_path / 'all.yaml'}"
     assert body["metadata"]["namespace"] == "default"
     with catalog_db.sessions() as session:
-        relations = {(r.source_key, r.type, r.target_key)
-                     for r in session.scalars(select(RelationRow))}
+        relations = {
+            (r.source_key, r.type, r.target_key) for r in session.scalars(select(RelationRow))
+        }
     assert ("group:default/team-a", "ownerOf", "component:default/svc-c") in relations
     assert ("component:default/svc-c", "ownedBy", "group:default/team-a") in relations
     assert ("user:default/alice", "memberOf", "group:default/team-a") in relations
@@ -74,7 +86,9 @@ def test_placeholders_are_substituted_relative_to_the_file(
     write(tmp_path / "api/spec.yaml", "openapi: 3.0.0\ninfo: {title: T, version: '1'}\n")
     write(tmp_path / "api/data.json", '{"x": [1, 2]}')
     write(tmp_path / "api/extra.yaml", "a: b\n")
-    write(tmp_path / "api/catalog-info.yaml", """
+    write(
+        tmp_path / "api/catalog-info.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: API
         metadata:
@@ -90,7 +104,8 @@ def test_placeholders_are_substituted_relative_to_the_file(
             $json: ./data.json
           yaml:
             $yaml: ./extra.yaml
-    """)
+    """,
+    )
     make_service(str(tmp_path / "api/catalog-info.yaml")).refresh_all()
     spec = entities(catalog_db)["api:default/petstore"]["spec"]
     assert spec["definition"].startswith("openapi: 3.0.0")
@@ -101,12 +116,15 @@ def test_placeholders_are_substituted_relative_to_the_file(
 def test_unchanged_reingest_writes_nothing_and_one_change_touches_one_file(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec: {targets: [./a.yaml, ./b.yaml]}
-    """)
+    """,
+    )
     write(tmp_path / "a.yaml", component("svc-a"))
     write(tmp_path / "b.yaml", component("svc-b"))
     service = make_service(str(tmp_path / "all.yaml"))
@@ -124,12 +142,15 @@ def test_unchanged_reingest_writes_nothing_and_one_change_touches_one_file(
     (changed,) = service.refresh_all().values()
     assert (changed.files_read, changed.files_unchanged, changed.updated) == (1, 2, 1)
     after = entity_rows(catalog_db)
-    assert after["component:default/svc-a"].change_seq == before["component:default/svc-a"].change_seq
+    assert (
+        after["component:default/svc-a"].change_seq == before["component:default/svc-a"].change_seq
+    )
     assert after["component:default/svc-b"].generation == 2
     assert after["component:default/svc-b"].id == before["component:default/svc-b"].id
     with catalog_db.sessions() as session:
         changes = session.execute(
-            select(EntityChangeRow.entity_ref).where(EntityChangeRow.seq > seq_before)).scalars()
+            select(EntityChangeRow.entity_ref).where(EntityChangeRow.seq > seq_before)
+        ).scalars()
         assert set(changes) == {"component:default/svc-b"}
 
 
@@ -192,24 +213,39 @@ def test_malformed_yaml_keeps_the_file_entities_and_reports_the_line(
     [
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "not a text file"),
         (b"a: &a [*a]\n", "nested deeper"),
-        (("a: &a [" + ",".join(['"lol"'] * 10) + "]\n" + "".join(
-            f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
-            for i in range(6))).encode(), "alias bomb"),
+        (
+            (
+                "a: &a ["
+                + ",".join(['"lol"'] * 10)
+                + "]\n"
+                + "".join(
+                    f"{chr(98 + i)}: &{chr(98 + i)} [" + ",".join([f"*{chr(97 + i)}"] * 10) + "]\n"
+                    for i in range(6)
+                )
+            ).encode(),
+            "alias bomb",
+        ),
     ],
     ids=["binary", "recursive-alias", "billion-laughs"],
 )
 def test_hostile_files_fail_cleanly(
-    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb, content: bytes,
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    catalog_db: CatalogDb,
+    content: bytes,
     message: str,
 ) -> None:
     (tmp_path / "bad.yaml").write_bytes(content)
     write(tmp_path / "good.yaml", component("svc"))
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec: {targets: [./bad.yaml, ./good.yaml]}
-    """)
+    """,
+    )
     make_service(str(tmp_path / "all.yaml")).refresh_all()
     assert "component:default/svc" in entities(catalog_db)
     (error,) = stored_errors(catalog_db)
@@ -232,7 +268,9 @@ def test_a_file_over_the_size_limit_is_refused(
 def test_unknown_kinds_pass_with_envelope_validation_and_rules_refuse_kinds(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
-    write(tmp_path / "c.yaml", """
+    write(
+        tmp_path / "c.yaml",
+        """
         apiVersion: example.com/v1
         kind: Widget
         metadata: {name: gadget}
@@ -242,11 +280,13 @@ def test_unknown_kinds_pass_with_envelope_validation_and_rules_refuse_kinds(
         kind: Group
         metadata: {name: team-a}
         spec: {type: team, children: []}
-    """)
+    """,
+    )
     make_service(str(tmp_path / "c.yaml"), rules=({"allow": ["Widget"]},)).refresh_all()
     assert list(entities(catalog_db)) == ["widget:default/gadget"]
     assert stored_errors(catalog_db) == [
-        "c.yaml:7: kind: kind 'Group' is not allowed by catalog.rules (allowed: Widget)"]
+        "c.yaml:7: kind: kind 'Group' is not allowed by catalog.rules (allowed: Widget)"
+    ]
 
 
 def test_duplicate_names_in_one_file_keep_the_first(
@@ -256,7 +296,8 @@ def test_duplicate_names_in_one_file_keep_the_first(
     make_service(str(tmp_path / "c.yaml")).refresh_all()
     assert entities(catalog_db)["component:default/svc"]["spec"]["owner"] == "team-a"
     assert stored_errors(catalog_db) == [
-        "c.yaml:10: duplicate entity component:default/SVC: already defined at c.yaml:1"]
+        "c.yaml:10: duplicate entity component:default/SVC: already defined at c.yaml:1"
+    ]
 
 
 def test_conflicting_locations_keep_the_first_owner(
@@ -268,8 +309,9 @@ def test_conflicting_locations_keep_the_first_owner(
     service.refresh_all()
     assert entities(catalog_db)["component:default/svc"]["spec"]["owner"] == "team-a"
     (error,) = stored_errors(catalog_db)
-    assert error.startswith("c.yaml:1: entity component:default/svc is already provided by "
-                            f"location file:{first}")
+    assert error.startswith(
+        f"c.yaml:1: entity component:default/svc is already provided by location file:{first}"
+    )
     service.refresh_all()
     assert len(stored_errors(catalog_db)) == 1
 
@@ -277,18 +319,24 @@ def test_conflicting_locations_keep_the_first_owner(
 def test_location_cycles_missing_targets_and_escapes_are_reported(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
-    write(tmp_path / "cat/a.yaml", """
+    write(
+        tmp_path / "cat/a.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: a}
         spec: {targets: [./b.yaml, ./missing.yaml, ../outside.yaml]}
-    """)
-    write(tmp_path / "cat/b.yaml", """
+    """,
+    )
+    write(
+        tmp_path / "cat/b.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: b}
         spec: {targets: [./a.yaml]}
-    """)
+    """,
+    )
     write(tmp_path / "outside.yaml", component("sneaky"))
     make_service(str(tmp_path / "cat/a.yaml")).refresh_all()
     assert sorted(entities(catalog_db)) == ["location:default/a", "location:default/b"]
@@ -301,22 +349,28 @@ def test_location_cycles_missing_targets_and_escapes_are_reported(
 def test_orphans_are_marked_then_removed_after_the_grace_period(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec: {targets: [./a.yaml, ./b.yaml]}
-    """)
+    """,
+    )
     write(tmp_path / "a.yaml", component("svc-a"))
     write(tmp_path / "b.yaml", component("svc-b") + "---\n" + component("svc-c"))
     service = make_service(str(tmp_path / "all.yaml"), orphan_grace_seconds=3600)
     service.refresh_all()
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec: {targets: [./a.yaml]}
-    """)
+    """,
+    )
     write(tmp_path / "a.yaml", component("svc-a") + "---\n" + component("svc-b"))
     (stats,) = service.refresh_all().values()
     rows = entity_rows(catalog_db)
@@ -328,21 +382,33 @@ def test_orphans_are_marked_then_removed_after_the_grace_period(
     assert service.cleanup_orphans(datetime.now(UTC) + timedelta(hours=2)) == 1
     assert "component:default/svc-c" not in entities(catalog_db)
     with catalog_db.sessions() as session:
-        ops = session.execute(select(EntityChangeRow.op).where(
-            EntityChangeRow.entity_ref == "component:default/svc-c")).scalars().all()
+        ops = (
+            session.execute(
+                select(EntityChangeRow.op).where(
+                    EntityChangeRow.entity_ref == "component:default/svc-c"
+                )
+            )
+            .scalars()
+            .all()
+        )
     assert ops[-1] == "delete"
 
 
 def test_a_failure_mid_apply_leaves_nothing_half_written(
-    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb,
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    catalog_db: CatalogDb,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    write(tmp_path / "all.yaml", """
+    write(
+        tmp_path / "all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: root}
         spec: {targets: [./a.yaml, ./b.yaml]}
-    """)
+    """,
+    )
     write(tmp_path / "a.yaml", component("svc-a"))
     write(tmp_path / "b.yaml", component("svc-b"))
     service = make_service(str(tmp_path / "all.yaml"))
@@ -369,4 +435,6 @@ def test_a_failure_mid_apply_leaves_nothing_half_written(
 
     monkeypatch.setattr(apply.LocationApplier, "_write", real_write)
     service.refresh_all()
-    assert {e["spec"]["owner"] for e in entities(catalog_db).values() if e["kind"] == "Component"} == {"team-x"}
+    assert {
+        e["spec"]["owner"] for e in entities(catalog_db).values() if e["kind"] == "Component"
+    } == {"team-x"}

@@ -48,11 +48,15 @@ def test_discovers_catalog_info_files_and_refreshes_only_what_a_commit_changed(
     service = make_service(LocationSpec("git", url, branch="main"))
     (first,) = service.refresh_all().values()
     assert sorted(entities(catalog_db)) == [
-        "component:default/root-svc", "component:default/svc-a", "component:default/svc-b"]
+        "component:default/root-svc",
+        "component:default/svc-a",
+        "component:default/svc-b",
+    ]
     assert first.errors == []
     annotation = entities(catalog_db)["component:default/svc-a"]["metadata"]["annotations"]
     assert annotation["backstage.io/managed-by-location"] == (
-        f"git:{url}#services/a/catalog-info.yaml")
+        f"git:{url}#services/a/catalog-info.yaml"
+    )
 
     root = Path(remote.working_tree_dir or "")
     write(root / "services/a/catalog-info.yaml", component("svc-a", owner="team-z"))
@@ -65,16 +69,21 @@ def test_discovers_catalog_info_files_and_refreshes_only_what_a_commit_changed(
     assert entities(catalog_db)["component:default/svc-a"]["spec"]["owner"] == "team-z"
 
 
-def test_custom_catalog_path_glob(remote: git.Repo, make_service: ServiceFactory,
-                                  catalog_db: CatalogDb) -> None:
+def test_custom_catalog_path_glob(
+    remote: git.Repo, make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
     url = f"file://{remote.working_tree_dir}"
-    make_service(LocationSpec("git", url, catalog_path="services/**/catalog-info.yaml")
-                 ).refresh_all()
+    make_service(
+        LocationSpec("git", url, catalog_path="services/**/catalog-info.yaml")
+    ).refresh_all()
     assert sorted(entities(catalog_db)) == ["component:default/svc-a", "component:default/svc-b"]
 
 
 def test_unreachable_remote_keeps_entities_and_never_shows_credentials(
-    remote: git.Repo, make_service: ServiceFactory, catalog_db: CatalogDb, tmp_path: Path,
+    remote: git.Repo,
+    make_service: ServiceFactory,
+    catalog_db: CatalogDb,
+    tmp_path: Path,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     url = f"file://{remote.working_tree_dir}"
@@ -96,7 +105,8 @@ def test_unreachable_remote_keeps_entities_and_never_shows_credentials(
     assert "https://***@127.0.0.1:9/acme/catalog.git" in errors
     assert "ghp_SECRET123" not in caplog.text
     assert [loc.target for loc in secret.list_locations() if "acme" in loc.target] == [
-        "https://***@127.0.0.1:9/acme/catalog.git"]
+        "https://***@127.0.0.1:9/acme/catalog.git"
+    ]
 
 
 def test_redact_url() -> None:

@@ -31,8 +31,7 @@ def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
     """A folder served over HTTP on an ephemeral loopback port."""
     folder = tmp_path / "www"
     folder.mkdir()
-    server = ThreadingHTTPServer(("127.0.0.1", 0),
-                                 partial(_QuietHandler, directory=str(folder)))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_QuietHandler, directory=str(folder)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -46,22 +45,30 @@ def test_url_location_tree_with_relative_targets_and_placeholders(
     served: tuple[Path, str], make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
     folder, base = served
-    write(folder / "catalog/all.yaml", """
+    write(
+        folder / "catalog/all.yaml",
+        """
         apiVersion: backstage.io/v1alpha1
         kind: Location
         metadata: {name: remote}
         spec: {targets: [./svc.yaml, ./missing.yaml]}
-    """)
+    """,
+    )
     write(folder / "catalog/svc.yaml", component("remote-svc", definition={"$text": "./doc.md"}))
     write(folder / "catalog/doc.md", "# docs\n")
-    service = make_service(LocationSpec("url", f"{base}/catalog/all.yaml"),
-                           reading_hosts=("127.0.0.1",))
+    service = make_service(
+        LocationSpec("url", f"{base}/catalog/all.yaml"), reading_hosts=("127.0.0.1",)
+    )
     service.refresh_all()
     stored = entities(catalog_db)
     assert sorted(stored) == ["component:default/remote-svc", "location:default/remote"]
     assert stored["component:default/remote-svc"]["spec"]["definition"] == "# docs\n"
-    assert stored["location:default/remote"]["metadata"]["annotations"][
-        "backstage.io/managed-by-location"] == f"url:{base}/catalog/all.yaml"
+    assert (
+        stored["location:default/remote"]["metadata"]["annotations"][
+            "backstage.io/managed-by-location"
+        ]
+        == f"url:{base}/catalog/all.yaml"
+    )
     (error,) = stored_errors(catalog_db)
     assert error == f"{base}/catalog/missing.yaml: not found (HTTP 404)"
 
@@ -71,8 +78,9 @@ def test_hosts_outside_the_reading_allow_list_are_refused(
 ) -> None:
     folder, base = served
     write(folder / "svc.yaml", component("svc"))
-    make_service(LocationSpec("url", f"{base}/svc.yaml"), reading_hosts=("example.com",)
-                 ).refresh_all()
+    make_service(
+        LocationSpec("url", f"{base}/svc.yaml"), reading_hosts=("example.com",)
+    ).refresh_all()
     assert entities(catalog_db) == {}
     (error,) = stored_errors(catalog_db)
     assert "reading from host '127.0.0.1' is not allowed" in error
