@@ -1,0 +1,1 @@
+"""Slash-command use cases: plain context in, plain reply out (no Slack types)."""

@@ -1,0 +1,1 @@
+"""Multi-step jobs: scaffolder tasks, the orchestrator, notification delivery."""
