@@ -12,7 +12,8 @@ from sqlalchemy import text
 
 from bot.scheduler import start_scheduler
 from bot.wiring import Wiring
-from catalog_store.api.router import create_catalog_router, install_error_handlers
+from catalog_store.api.errors import install_error_handlers
+from catalog_store.api.router import create_catalog_router
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,112 @@
+"""The assembled HTTP app: scheduled refresh, the catalog API, health checks, and the
+``callboard serve`` process on the example configuration."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from fastapi.testclient import TestClient
+
+from bot.app import create_app
+from bot.settings import load_settings
+from bot.wiring import Wiring, build_wiring
+from tests.catalog_store.ingest.conftest import component, write
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def wiring(tmp_path: Path, database_url: str) -> Iterator[Wiring]:
+    write(tmp_path / "catalog/c.yaml", component("svc"))
+    config = write(
+        tmp_path / "callboard.yaml",
+        f"""
+        database:
+          url: {database_url}
+        auth:
+          apiTokens: [t0ken]
+        catalog:
+          refreshIntervalSeconds: 3600
+          locations:
+            - type: file
+              target: ./catalog/c.yaml
+    """,
+    )
+    built = build_wiring(load_settings(config))
+    try:
+        yield built
+    finally:
+        built.close()
+
+
+def test_scheduled_refresh_fills_the_catalog_served_by_the_api(wiring: Wiring) -> None:
+    with TestClient(create_app(wiring)) as client:
+        headers = {"Authorization": "Bearer t0ken"}
+        deadline = time.monotonic() + 20
+        names: list[str] = []
+        while time.monotonic() < deadline and not names:
+            response = client.get("/api/catalog/entities", headers=headers)
+            assert response.status_code == 200
+            names = [e["metadata"]["name"] for e in response.json()]
+            time.sleep(0.05)
+        assert names == ["svc"]
+        assert client.get("/api/catalog/entities").status_code == 401
+        assert client.get("/healthz").json() == {"status": "ok"}
+        assert client.get("/readyz").json() == {"status": "ok"}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_callboard_serve_on_the_example_configuration(tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    shutil.copytree(REPO / "examples", examples, ignore=shutil.ignore_patterns(".callboard"))
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CALLBOARD_")}
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "callboard"),
+            "serve",
+            "--config",
+            str(examples / "callboard.yaml"),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/api/catalog/entities/by-name/component/default/payment-service"
+        deadline = time.monotonic() + 60
+        body = None
+        while time.monotonic() < deadline:
+            try:
+                response = httpx.get(url, timeout=2)
+                if response.status_code == 200:
+                    body = response.json()
+                    break
+            except httpx.TransportError:
+                pass
+            time.sleep(0.2)
+        assert body is not None, "the example catalog was not served in time"
+        assert body["spec"]["owner"] == "payments-team"
+        assert (examples / ".callboard/callboard.db").exists()
+    finally:
+        process.send_signal(signal.SIGINT)
+        output, _ = process.communicate(timeout=20)
+    assert f"http://127.0.0.1:{port}/api/catalog/entities" in output
