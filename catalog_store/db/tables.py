@@ -58,6 +58,7 @@ class EntityRow(Base):
     """The final form of one entity, as the API serves it (relations apart)."""
 
     __tablename__ = "entities"
+    __table_args__ = (Index("ix_entities_name_id", "name", "id"),)
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     entity_ref: Mapped[str] = mapped_column(String(400), unique=True)
@@ -93,7 +94,11 @@ class RelationRow(Base):
 
 
 class SearchRow(Base):
-    """A flattened ``(key, value)`` pair of an entity, lower-cased, for filters and facets."""
+    """A flattened ``(key, value)`` pair of an entity, lower-cased, for filters and facets.
+
+    Rows of ``relations.<type>`` keys carry ``origin_id``, the entity whose spec produced
+    the relation, so they follow that entity's changes even when they describe another.
+    """
 
     __tablename__ = "search"
     __table_args__ = (Index("ix_search_key_value", "key", "value", "entity_id"),)
@@ -104,6 +109,9 @@ class SearchRow(Base):
     )
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[str | None] = mapped_column(String(200))
+    origin_id: Mapped[str | None] = mapped_column(
+        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    )
 
 
 class ProcessingErrorRow(Base):

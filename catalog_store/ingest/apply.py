@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from catalog_store.catalog_writer import ProcessingError
 from catalog_store.db.tables import (
@@ -35,6 +35,7 @@ from catalog_store.model import build_search_rows
 
 BATCH = 500
 IN_CHUNK = 900
+MAX_SEARCH_VALUE = 200
 
 
 @dataclass(slots=True)
@@ -285,7 +286,13 @@ class LocationApplier:
                 self.session.execute(
                     delete(RelationRow).where(RelationRow.originating_entity_id.in_(part))
                 )
-                self.session.execute(delete(SearchRow).where(SearchRow.entity_id.in_(part)))
+                own_rows = and_(
+                    SearchRow.entity_id.in_(part),
+                    or_(SearchRow.origin_id.is_(None), SearchRow.origin_id.in_(part)),
+                )
+                self.session.execute(
+                    delete(SearchRow).where(or_(own_rows, SearchRow.origin_id.in_(part)))
+                )
             self.session.execute(
                 update(EntityRow),
                 [
@@ -331,10 +338,37 @@ class LocationApplier:
             self.session.execute(insert(RelationRow), relation_rows)
         if search_rows:
             self.session.execute(insert(SearchRow), search_rows)
+        self._index_relations([i for i, _ in written], [i for i, _ in inserts])
         self.counter.log(((i, c.key) for i, c in written), "upsert")
         touched -= {c.key for _, c in written}
         if touched:
             self.counter.touch(touched)
+
+    def _index_relations(self, written: list[str], inserted: list[str]) -> None:
+        """Search rows ``relations.<type>`` for the relations of the written entities, on
+        whichever side exists, and for relations that already pointed at new entities."""
+        source = aliased(EntityRow)
+        key = literal("relations.") + func.lower(RelationRow.type)
+        columns = (source.id, key, RelationRow.target_key, RelationRow.originating_entity_id)
+        fits = func.length(RelationRow.target_key) <= MAX_SEARCH_VALUE
+        target = SearchRow.entity_id, SearchRow.key, SearchRow.value, SearchRow.origin_id
+        for part in chunks(written):
+            rows = (
+                select(*columns)
+                .join(source, source.entity_ref == RelationRow.source_key)
+                .where(RelationRow.originating_entity_id.in_(part), fits)
+            )
+            self.session.execute(insert(SearchRow).from_select(target, rows))
+        written_set = set(written)
+        for part in chunks(inserted):
+            rows = (
+                select(*columns)
+                .join(source, source.entity_ref == RelationRow.source_key)
+                .where(source.id.in_(part), fits)
+            )
+            if written_set:
+                rows = rows.where(RelationRow.originating_entity_id.not_in(list(written_set)))
+            self.session.execute(insert(SearchRow).from_select(target, rows))
 
     def _entity_values(
         self, entity_id: str, candidate: EntityCandidate, seq: int
