@@ -12,7 +12,7 @@ from sqlalchemy import select
 from catalog_store.db.tables import LocationFileRow, ProcessingErrorRow
 from catalog_store.ingest.config import LocationSpec
 from catalog_store.model import entity_ref_of
-from tests.catalog_store.ingest.conftest import ServiceFactory, entities
+from tests.catalog_store.ingest.conftest import ALL_KINDS, ServiceFactory, entities
 from tests.conftest import CatalogDb
 
 EXAMPLES = "backstage__backstage/packages/catalog-model/examples"
@@ -46,23 +46,6 @@ ROOTS = {
         "redhat-developer__rhdh/catalog-entities/e2e-test-resources/*.yaml",
     ],
 }
-ALLOW_ALL = (
-    {
-        "allow": [
-            "Component",
-            "API",
-            "Resource",
-            "System",
-            "Domain",
-            "Group",
-            "User",
-            "Location",
-            "Template",
-            "AiResource",
-            "Environment",
-        ]
-    },
-)
 
 
 def entity_documents(path: Path) -> list[str]:
@@ -82,7 +65,7 @@ def test_every_entity_lands_or_has_a_precise_error(
     service = make_service(
         *(LocationSpec("file", str(root / target)) for target in ROOTS[catalog]),
         base_dir=root,
-        rules=ALLOW_ALL,
+        rules=ALL_KINDS,
     )
     service.refresh_all()
 
@@ -133,7 +116,7 @@ def test_all_five_catalogs_together(
     root = shared_fixtures / "catalogs"
     targets = [t for catalog in sorted(ROOTS) for t in ROOTS[catalog]]
     service = make_service(
-        *(LocationSpec("file", str(root / t)) for t in targets), base_dir=root, rules=ALLOW_ALL
+        *(LocationSpec("file", str(root / t)) for t in targets), base_dir=root, rules=ALL_KINDS
     )
     service.refresh_all()
     stored = entities(catalog_db)
