@@ -20,6 +20,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog_store.catalog_writer import (
@@ -83,8 +84,16 @@ class CatalogService:
         """Make the stored config locations match the configuration; returns their ids.
 
         Locations dropped from the configuration stop being read: their entities become
-        orphans and go after the grace period.
+        orphans and go after the grace period. Replicas starting together may race to
+        insert the same location; the loser reads the winner's rows.
         """
+        try:
+            return self._sync_config_locations_once()
+        except IntegrityError:
+            return self._sync_config_locations_once()
+
+    def _sync_config_locations_once(self) -> list[str]:
+        """One attempt of :meth:`sync_config_locations`."""
         wanted = {spec.key: spec for spec in self.config.locations}
         ids: list[str] = []
         with self._writing(), self.sessions.begin() as session:
