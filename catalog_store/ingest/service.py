@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from sqlalchemy import delete, select, update
@@ -347,14 +348,18 @@ class CatalogService:
             )
         if not target or len(target) > 2000:
             raise CatalogInputError("Location target must be a non-empty string")
-        if type == "file":
-            path = Path(target)
+        scheme = urlsplit(target).scheme.lower()
+        local = type == "file" or (type == "git" and scheme in ("", "file"))
+        if local:
+            path = Path(target.removeprefix("file://").removeprefix("file:"))
             roots = self.config.allowed_file_roots or (self.config.base_dir,)
             resolved = (self.config.base_dir / path).resolve()
             if not any(resolved.is_relative_to(root.resolve()) for root in roots):
                 raise CatalogInputError(
-                    f"file locations must lie under {', '.join(map(str, roots))}"
+                    f"{type} locations on this server must lie under {', '.join(map(str, roots))}"
                 )
+        elif type == "git" and scheme not in ("https", "http", "ssh", "git"):
+            raise CatalogInputError(f"git locations need an https, ssh or git URL, not {scheme}:")
         return LocationSpec(type=type, target=target)
 
     def _open(self, spec: LocationSpec) -> OpenedLocation:

@@ -55,8 +55,12 @@ def test_bad_location_requests_are_input_errors(
     service = make_service()
     with pytest.raises(CatalogInputError, match="Unknown location type"):
         service.add_location(type="ftp", target="x")
-    with pytest.raises(CatalogInputError, match="file locations must lie under"):
+    with pytest.raises(CatalogInputError, match="file locations on this server must lie under"):
         service.add_location(type="file", target="/etc/passwd")
+    with pytest.raises(CatalogInputError, match="git locations on this server must lie under"):
+        service.add_location(type="git", target="file:///srv/private-repo")
+    with pytest.raises(CatalogInputError, match="need an https, ssh or git URL"):
+        service.add_location(type="git", target="ext::sh -c touch% /tmp/pwned")
     with pytest.raises(NotFoundError):
         service.delete_location("nope")
 
