@@ -31,6 +31,7 @@ class PreviousFile:
     dependencies: Mapping[str, str]
     targets: list[LocationTarget]
     entity_refs: list[str]
+    errors: list[ProcessingError] = field(default_factory=list)
 
 
 @dataclass(slots=True)

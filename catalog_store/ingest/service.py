@@ -13,7 +13,6 @@ import threading
 import uuid
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -33,35 +32,18 @@ from catalog_store.catalog_writer import (
     ProcessingError,
 )
 from catalog_store.db.tables import EntityRow, LocationFileRow, LocationRow
-from catalog_store.ingest.apply import (
-    ApplyStats,
-    ChangeCounter,
-    LocationApplier,
-    chunks,
-    load_previous_files,
-)
+from catalog_store.ingest.apply import ApplyStats, LocationApplier
+from catalog_store.ingest.change_log import ChangeCounter, chunks
 from catalog_store.ingest.config import LOCATION_TYPES, IngestConfig, LocationSpec
-from catalog_store.ingest.crawler import Crawler, TreeSet
-from catalog_store.ingest.file_processing import FileContext, LocationTarget
-from catalog_store.ingest.git_source import checkout, redact_url
-from catalog_store.ingest.placeholders import tree_reader
+from catalog_store.ingest.crawler import Crawler
+from catalog_store.ingest.file_records import load_previous_files
+from catalog_store.ingest.git_source import redact_url
+from catalog_store.ingest.location_opening import file_context, open_location, rule_list
 from catalog_store.ingest.rules import KindRules
-from catalog_store.ingest.sources import FileTree, SourceError, SourceTree, UrlTree, is_glob
+from catalog_store.ingest.sources import SourceError
 from catalog_store.model import derive_relations, parse_entity_ref, validate_entity
 
 log = logging.getLogger(__name__)
-
-DEFAULT_GIT_CATALOG_PATH = "**/catalog-info.yaml"
-
-
-@dataclass(slots=True)
-class OpenedLocation:
-    """A location ready to crawl: its trees, root targets and revision."""
-
-    trees: TreeSet
-    roots: list[LocationTarget]
-    revision: str | None
-    primary: SourceTree
 
 
 class CatalogService:
@@ -209,10 +191,10 @@ class CatalogService:
             spec = LocationSpec.from_row(row.type, row.target, row.options)
             origin = f"{row.type}:{_safe_target(row.type, row.target)}"
         try:
-            opened = self._open(spec)
+            opened = open_location(spec, self.config, self.http)
         except SourceError as exc:
             return self._record_failure(location_id, origin, str(exc))
-        context = self._context(spec, opened, origin)
+        context = file_context(spec, opened, self.config, origin)
         with self._writing(), self.sessions.begin() as session:
             row = session.get(LocationRow, location_id, with_for_update=True)
             if row is None:
@@ -294,7 +276,7 @@ class CatalogService:
         if not errors:
             _, relation_errors = derive_relations(entity)
             errors = [ProcessingError(where, e.message, field=e.path) for e in relation_errors]
-        rules = KindRules.from_config(_list_or_none(self.config.rules))
+        rules = KindRules.from_config(rule_list(self.config.rules))
         kind = str(entity.get("kind", ""))
         if not errors and not rules.allows(kind):
             errors.append(ProcessingError(where, rules.refusal(kind), field="kind"))
@@ -362,48 +344,6 @@ class CatalogService:
             raise CatalogInputError(f"git locations need an https, ssh or git URL, not {scheme}:")
         return LocationSpec(type=type, target=target)
 
-    def _open(self, spec: LocationSpec) -> OpenedLocation:
-        limit = self.config.max_file_bytes
-        url_tree = UrlTree(self.http, allowed_hosts=self.config.reading_hosts, max_bytes=limit)
-        if spec.type == "url":
-            return OpenedLocation(
-                TreeSet({"url": url_tree}),
-                [LocationTarget("url", spec.target, None)],
-                None,
-                url_tree,
-            )
-        if spec.type == "git":
-            repo = checkout(spec.target, branch=spec.branch, cache_dir=self.config.git_cache_dir)
-            prefix = f"git:{repo.remote}#"
-            tree = FileTree(repo.path, max_bytes=limit, annotation_prefix=prefix)
-            pattern = spec.catalog_path or DEFAULT_GIT_CATALOG_PATH
-            return OpenedLocation(
-                TreeSet({"file": tree, "url": url_tree}),
-                [LocationTarget("file", pattern.lstrip("/"), None)],
-                repo.revision,
-                tree,
-            )
-        path = self.config.base_dir / spec.target
-        root_dir = _fixed_prefix(path)
-        tree = FileTree(root_dir if root_dir.is_dir() else path.parent, max_bytes=limit)
-        return OpenedLocation(
-            TreeSet({"file": tree, "url": url_tree}),
-            [LocationTarget("file", str(path), None)],
-            None,
-            tree,
-        )
-
-    def _context(self, spec: LocationSpec, opened: OpenedLocation, origin: str) -> FileContext:
-        rules = KindRules.from_config(_list_or_none(self.config.rules), _list_or_none(spec.rules))
-        url_tree = opened.trees.for_type("url")
-        return FileContext(
-            location_type="url" if spec.type == "url" else "file",
-            origin_annotation=origin,
-            rules=rules,
-            reader=tree_reader(opened.primary, url_tree),
-            annotation=opened.primary.annotation,
-        )
-
     def _record_failure(self, location_id: str, origin: str, message: str) -> ApplyStats:
         log.warning("location %s could not be read: %s", origin, message)
         error = ProcessingError(origin, message)
@@ -419,10 +359,10 @@ class CatalogService:
     def _dry_run(self, spec: LocationSpec) -> AddLocationResult:
         location = LocationInfo(id=str(uuid.uuid4()), type=spec.type, target=spec.target)
         try:
-            opened = self._open(spec)
+            opened = open_location(spec, self.config, self.http)
         except SourceError as exc:
             raise CatalogInputError(str(exc)) from None
-        context = self._context(spec, opened, f"{spec.type}:{spec.target}")
+        context = file_context(spec, opened, self.config, f"{spec.type}:{spec.target}")
         crawler = Crawler(opened.trees, context, {})
         result = AddLocationResult(location=location)
         for visit in crawler.crawl(opened.roots):
@@ -447,17 +387,3 @@ def _ref_key(entity_ref: str) -> str:
         return parse_entity_ref(entity_ref).key
     except ValueError as exc:
         raise CatalogInputError(str(exc)) from None
-
-
-def _fixed_prefix(path: Path) -> Path:
-    """The part of a (possibly glob) path before its first glob segment."""
-    parts: list[str] = []
-    for part in path.parts:
-        if is_glob(part):
-            break
-        parts.append(part)
-    return Path(*parts) if parts else Path(".")
-
-
-def _list_or_none(rules: tuple[dict[str, Any], ...] | None) -> list[dict[str, Any]] | None:
-    return list(rules) if rules is not None else None

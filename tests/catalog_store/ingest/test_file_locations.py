@@ -417,23 +417,23 @@ def test_a_failure_mid_apply_leaves_nothing_half_written(
     write(tmp_path / "a.yaml", component("svc-a", owner="team-x"))
     write(tmp_path / "b.yaml", component("svc-b", owner="team-x"))
 
-    from catalog_store.ingest import apply
+    from catalog_store.ingest import apply, entity_writes
 
-    real_write = apply.LocationApplier._write
+    real_write = entity_writes.EntityWriter.write
     calls = {"n": 0}
 
-    def crash_on_second_batch(self: apply.LocationApplier, *args: object) -> None:
+    def crash_on_second_batch(self: entity_writes.EntityWriter, *args: object) -> None:
         calls["n"] += 1
         if calls["n"] == 2:
             raise RuntimeError("crash mid-run")
         real_write(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(apply, "BATCH", 1)
-    monkeypatch.setattr(apply.LocationApplier, "_write", crash_on_second_batch)
+    monkeypatch.setattr(entity_writes.EntityWriter, "write", crash_on_second_batch)
     service.refresh_all()
     assert entities(catalog_db) == before
 
-    monkeypatch.setattr(apply.LocationApplier, "_write", real_write)
+    monkeypatch.setattr(entity_writes.EntityWriter, "write", real_write)
     service.refresh_all()
     assert {
         e["spec"]["owner"] for e in entities(catalog_db).values() if e["kind"] == "Component"
