@@ -65,7 +65,8 @@ class LocationApplier:
         self.counter = ChangeCounter(session)
         self.writer = EntityWriter(session, location.id, self.counter, now)
         self.stats = ApplyStats()
-        self._claimed: dict[str, str] = {}
+        self._claimed: dict[str, EntityCandidate] = {}
+        self._stale_refs: set[str] = set()
         self._seen: set[str] = set()
         self._visited: set[str] = set()
         self._errors: list[ProcessingError] = []
@@ -94,6 +95,8 @@ class LocationApplier:
                 else:
                     self._save_file(visit, content_hash="", refs=[], errors=result.errors)
                 continue
+            if before is not None:
+                self._stale_refs.update(before.entity_refs)
             self._seen.update(result.kept_refs)
             pending.extend(result.entities)
             refs = [c.key for c in result.entities] + result.kept_refs
@@ -123,8 +126,9 @@ class LocationApplier:
             mark_file_stale(self.session, self.location.id, address, refused)
         if complete:
             gone = [a for a in previous if a not in self._visited]
-            if gone or self.stats.files_read:
-                self._mark_orphans()
+            for address in gone:
+                self._stale_refs.update(previous[address].entity_refs)
+            self._mark_orphans()
             delete_file_records(self.session, self.location.id, gone)
         replace_location_errors(self.session, self.location.id, self._errors, self.now)
         self.stats.errors = list(self._errors)
@@ -158,10 +162,12 @@ class LocationApplier:
             first = self._claimed.get(candidate.key)
             if first is not None:
                 self._refuse(
-                    candidate, f"duplicate entity {candidate.ref}: already defined at {first}"
+                    candidate,
+                    f"duplicate entity {candidate.ref}: already defined at "
+                    f"{candidate_display(first)}",
                 )
                 continue
-            self._claimed[candidate.key] = candidate_display(candidate)
+            self._claimed[candidate.key] = candidate
             fresh.append(candidate)
         existing = self._existing([c.key for c in fresh])
         inserts: list[tuple[str, EntityCandidate]] = []
@@ -232,21 +238,26 @@ class LocationApplier:
         return self._owners[location_id]
 
     def _mark_orphans(self) -> None:
-        rows = self.session.execute(
-            select(EntityRow.id, EntityRow.entity_ref, EntityRow.orphan_since).where(
-                EntityRow.location_id == self.location.id
+        """Orphan what re-read or vanished files no longer provide; adopt returning ones."""
+        candidates = sorted(self._stale_refs - self._seen)
+        newly: list[tuple[str, str]] = []
+        for part in chunks(candidates):
+            newly.extend(
+                (r.id, r.entity_ref)
+                for r in self.session.execute(
+                    select(EntityRow.id, EntityRow.entity_ref).where(
+                        EntityRow.location_id == self.location.id,
+                        EntityRow.entity_ref.in_(part),
+                        EntityRow.orphan_since.is_(None),
+                    )
+                )
+            )
+        orphans = self.session.execute(
+            select(EntityRow.id, EntityRow.entity_ref).where(
+                EntityRow.location_id == self.location.id, EntityRow.orphan_since.is_not(None)
             )
         ).all()
-        newly = [
-            (r.id, r.entity_ref)
-            for r in rows
-            if r.entity_ref not in self._seen and r.orphan_since is None
-        ]
-        back = [
-            (r.id, r.entity_ref)
-            for r in rows
-            if r.entity_ref in self._seen and r.orphan_since is not None
-        ]
+        back = [(r.id, r.entity_ref) for r in orphans if r.entity_ref in self._seen]
         for entries, value in ((newly, self.now), (back, None)):
             for part in chunks([i for i, _ in entries]):
                 self.session.execute(

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
@@ -22,6 +22,11 @@ from catalog_store.ingest.file_processing import EntityCandidate
 from catalog_store.model import build_search_rows
 
 MAX_SEARCH_VALUE = 200
+
+# Core tables: plain ``executemany`` inserts, without the ORM's per-row bookkeeping.
+ENTITY_TABLE = cast(Table, EntityRow.__table__)
+RELATION_TABLE = cast(Table, RelationRow.__table__)
+SEARCH_TABLE = cast(Table, SearchRow.__table__)
 
 
 class EntityWriter:
@@ -75,7 +80,7 @@ class EntityWriter:
             )
         if inserts:
             self.session.execute(
-                insert(EntityRow),
+                ENTITY_TABLE.insert(),
                 [
                     {**self._entity_values(i, c, seq), "generation": 1, "created_at": self.now}
                     for i, c in inserts
@@ -106,9 +111,9 @@ class EntityWriter:
                 for key, value in build_search_rows(with_uid, ())
             )
         if relation_rows:
-            self.session.execute(insert(RelationRow), relation_rows)
+            self.session.execute(RELATION_TABLE.insert(), relation_rows)
         if search_rows:
-            self.session.execute(insert(SearchRow), search_rows)
+            self.session.execute(SEARCH_TABLE.insert(), search_rows)
         self._index_relations([i for i, _ in written], [i for i, _ in inserts])
         self.counter.log(((i, c.key) for i, c in written), "upsert")
         touched -= {c.key for _, c in written}
