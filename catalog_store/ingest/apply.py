@@ -32,6 +32,7 @@ from catalog_store.ingest.file_records import (
     replace_location_errors,
     save_file_record,
 )
+from catalog_store.yaml_documents import LineIndex
 
 BATCH = 500
 MAX_SEARCH_VALUE = 200
@@ -65,7 +66,7 @@ class LocationApplier:
         self.counter = ChangeCounter(session)
         self.writer = EntityWriter(session, location.id, self.counter, now)
         self.stats = ApplyStats()
-        self._claimed: dict[str, EntityCandidate] = {}
+        self._claimed: dict[str, tuple[str, int, LineIndex]] = {}
         self._stale_refs: set[str] = set()
         self._seen: set[str] = set()
         self._visited: set[str] = set()
@@ -163,11 +164,14 @@ class LocationApplier:
             if first is not None:
                 self._refuse(
                     candidate,
-                    f"duplicate entity {candidate.ref}: already defined at "
-                    f"{candidate_display(first)}",
+                    f"duplicate entity {candidate.ref}: already defined at {_where(*first)}",
                 )
                 continue
-            self._claimed[candidate.key] = candidate
+            self._claimed[candidate.key] = (
+                candidate.display,
+                candidate.document_index,
+                candidate.lines,
+            )
             fresh.append(candidate)
         existing = self._existing([c.key for c in fresh])
         inserts: list[tuple[str, EntityCandidate]] = []
@@ -269,7 +273,6 @@ class LocationApplier:
         self.stats.orphaned = len(newly)
 
 
-def candidate_display(candidate: EntityCandidate) -> str:
-    """``file:line`` of a candidate, for messages."""
-    line = candidate.line
-    return candidate.display if line is None else f"{candidate.display}:{line}"
+def _where(display: str, document_index: int, lines: LineIndex) -> str:
+    line = lines.line(document_index)
+    return display if line is None else f"{display}:{line}"
