@@ -34,7 +34,7 @@ def writer() -> FakeWriter:
 
 
 def build_app(db: CatalogDb, writer: FakeWriter, tokens: Sequence[str] = ()) -> FastAPI:
-    """An application with the catalog router mounted as the lead wires it."""
+    """An application with the catalog router mounted as the application mounts it."""
     app = FastAPI()
     install_error_handlers(app)
     router = create_catalog_router(sessions=db.sessions, writer=writer, api_tokens=tokens)

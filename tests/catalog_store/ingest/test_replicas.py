@@ -4,36 +4,24 @@ consistent catalog, no duplicates and no failures."""
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select
 
 from catalog_store.db.engine import create_catalog_engine, make_sessionmaker, migrate
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
 from catalog_store.ingest.config import IngestConfig, LocationSpec
 from catalog_store.ingest.service import CatalogService
 from tests.catalog_store.ingest.conftest import ALL_KINDS, component, write
-from tests.conftest import postgres_admin_url
+from tests.conftest import postgres_database
 
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    admin_url = postgres_admin_url()
-    assert admin_url is not None
-    name = f"cb_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with postgres_database() as url:
+        yield url
 
 
 def test_two_replicas_refreshing_at_once(tmp_path: Path, postgres_url: str) -> None:
