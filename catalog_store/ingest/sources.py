@@ -17,6 +17,7 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import httpx
 
 DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_REDIRECTS = 5
 GLOB_CHARACTERS = frozenset("*?[")
 
 
@@ -159,31 +160,45 @@ class UrlTree:
             raise SourceError(f"target {target!r} is not an http(s) URL")
         if is_glob(parts.path):
             raise SourceError(f"target {target!r}: globs are not supported for url locations")
-        host = (parts.hostname or "").lower()
-        if host not in self.allowed_hosts:
-            raise SourceError(
-                f"reading from host {host!r} is not allowed (add it to catalog.reading.allow)"
-            )
+        self._check_host(url)
         return [url]
 
+    def _check_host(self, url: str) -> None:
+        host = (urlsplit(url).hostname or "").lower()
+        if host not in self.allowed_hosts:
+            raise SourceError(
+                f"reading from host {host!r} is not allowed (add it to catalog.reading)"
+            )
+
     def read(self, address: str) -> bytes:
-        """GET the URL with the client's timeouts, streaming up to the size limit."""
+        """GET the URL, following redirects only to allowed hosts, up to the size limit."""
+        url = github_raw_url(address)
         try:
-            with self.client.stream("GET", github_raw_url(address)) as response:
-                if response.status_code == 404:
-                    raise SourceError(f"{address}: not found (HTTP 404)")
-                if response.status_code >= 400:
-                    raise SourceError(f"{address}: HTTP {response.status_code}")
-                chunks: list[bytes] = []
-                total = 0
-                for chunk in response.iter_bytes():
-                    total += len(chunk)
-                    if total > self.max_bytes:
-                        raise size_error(total, self.max_bytes)
-                    chunks.append(chunk)
-                return b"".join(chunks)
+            for _ in range(MAX_REDIRECTS):
+                self._check_host(url)
+                with self.client.stream("GET", url, follow_redirects=False) as response:
+                    if response.is_redirect and "location" in response.headers:
+                        url = urljoin(url, response.headers["location"])
+                        continue
+                    return self._body(address, response)
+            raise SourceError(f"{address}: more than {MAX_REDIRECTS} redirects")
         except httpx.HTTPError as exc:
             raise SourceError(f"{address}: could not be read ({type(exc).__name__})") from None
+
+    def _body(self, address: str, response: httpx.Response) -> bytes:
+        """The response body, refusing errors and bodies over the size limit."""
+        if response.status_code == 404:
+            raise SourceError(f"{address}: not found (HTTP 404)")
+        if response.status_code >= 400:
+            raise SourceError(f"{address}: HTTP {response.status_code}")
+        chunks: list[bytes] = []
+        total = 0
+        for chunk in response.iter_bytes():
+            total += len(chunk)
+            if total > self.max_bytes:
+                raise size_error(total, self.max_bytes)
+            chunks.append(chunk)
+        return b"".join(chunks)
 
     def display(self, address: str) -> str:
         """The URL itself."""

@@ -25,6 +25,14 @@ class _QuietHandler(SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         """Keep test output clean."""
 
+    def do_GET(self) -> None:
+        if self.path.startswith("/redirect/"):
+            self.send_response(302)
+            self.send_header("Location", self.path.removeprefix("/redirect/"))
+            self.end_headers()
+            return
+        super().do_GET()
+
 
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Path, str]]:
@@ -84,3 +92,21 @@ def test_hosts_outside_the_reading_allow_list_are_refused(
     assert entities(catalog_db) == {}
     (error,) = stored_errors(catalog_db)
     assert "reading from host '127.0.0.1' is not allowed" in error
+
+
+def test_redirects_are_followed_only_to_allowed_hosts(
+    served: tuple[Path, str], make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
+    folder, base = served
+    write(folder / "svc.yaml", component("svc"))
+    port = base.rsplit(":", 1)[1]
+    inside = make_service(
+        LocationSpec("url", f"{base}/redirect//svc.yaml"), reading_hosts=("127.0.0.1",)
+    )
+    inside.refresh_all()
+    assert list(entities(catalog_db)) == ["component:default/svc"]
+
+    elsewhere = f"{base}/redirect/http://localhost:{port}/svc.yaml"
+    make_service(LocationSpec("url", elsewhere), reading_hosts=("127.0.0.1",)).refresh_all()
+    errors = stored_errors(catalog_db)
+    assert any("reading from host 'localhost' is not allowed" in e for e in errors)
