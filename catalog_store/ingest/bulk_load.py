@@ -1,9 +1,10 @@
-"""Loading a first, large catalog into empty tables: the search table's secondary indexes
-are dropped for the load and built once at the end, inside the same transaction.
+"""Loading a first, large catalog into empty tables.
 
-Inserting millions of search rows into three B-tree indexes keyed on random values costs
-far more than sorting them once. Only a load into an empty catalog does this; later
-refreshes write into the indexed tables as usual.
+Inserting millions of rows into B-tree indexes keyed on random values costs far more than
+sorting them once, so a load into an empty catalog drops the non-unique indexes of the
+``search`` and ``relations`` tables, writes entities and relations, indexes every relation
+in the search table with one statement, and builds the indexes again, all inside the
+same transaction. Later refreshes write into the indexed tables as usual.
 """
 
 from __future__ import annotations
@@ -15,9 +16,10 @@ from typing import cast
 from sqlalchemy import Index, Table, exists, select
 from sqlalchemy.orm import Session
 
-from catalog_store.db.tables import EntityRow, SearchRow
+from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
+from catalog_store.ingest.entity_writes import EntityWriter
 
-SEARCH_TABLE = cast(Table, SearchRow.__table__)
+DEFERRED_TABLES = (cast(Table, RelationRow.__table__), cast(Table, SearchRow.__table__))
 
 
 def catalog_is_empty(session: Session) -> bool:
@@ -26,18 +28,29 @@ def catalog_is_empty(session: Session) -> bool:
 
 
 @contextmanager
-def deferred_search_indexes(session: Session, *, enabled: bool) -> Iterator[None]:
-    """Drop the search table's non-unique indexes while the block loads, then rebuild them.
+def bulk_load(session: Session, writer: EntityWriter, *, enabled: bool) -> Iterator[None]:
+    """Write the block's entities without index upkeep, then index everything once.
 
-    If the block raises, the transaction rolls back and the drops with it.
+    If the block raises, the transaction rolls back, and the dropped indexes with it.
     """
     if not enabled:
         yield
         return
     connection = session.connection()
-    indexes: list[Index] = [index for index in SEARCH_TABLE.indexes if not index.unique]
-    for index in indexes:
-        index.drop(connection)
-    yield
-    for index in indexes:
+    deferred: list[list[Index]] = [
+        [index for index in table.indexes if not index.unique] for table in DEFERRED_TABLES
+    ]
+    for indexes in deferred:
+        for index in indexes:
+            index.drop(connection)
+    writer.bulk = True
+    try:
+        yield
+    finally:
+        writer.bulk = False
+    relation_indexes, search_indexes = deferred
+    for index in relation_indexes:
+        index.create(connection)
+    writer.index_all_relations()
+    for index in search_indexes:
         index.create(connection)

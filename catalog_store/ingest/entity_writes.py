@@ -39,6 +39,7 @@ class EntityWriter:
         self.location_id = location_id
         self.counter = counter
         self.now = now
+        self.bulk = False
 
     def write(
         self,
@@ -114,11 +115,29 @@ class EntityWriter:
             self.session.execute(RELATION_TABLE.insert(), relation_rows)
         if search_rows:
             self.session.execute(SEARCH_TABLE.insert(), search_rows)
-        self._index_relations([i for i, _ in written], [i for i, _ in inserts])
         self.counter.log(((i, c.key) for i, c in written), "upsert")
+        if self.bulk:
+            return  # relations are indexed once at the end; every entity shares this seq
+        self._index_relations([i for i, _ in written], [i for i, _ in inserts])
         touched -= {c.key for _, c in written}
         if touched:
             self.counter.touch(touched)
+
+    def index_all_relations(self) -> None:
+        """Search rows for every relation whose source entity exists (after a bulk load)."""
+        source = aliased(EntityRow)
+        rows = (
+            select(
+                source.id,
+                literal("relations.") + func.lower(RelationRow.type),
+                RelationRow.target_key,
+                RelationRow.originating_entity_id,
+            )
+            .join(source, source.entity_ref == RelationRow.source_key)
+            .where(func.length(RelationRow.target_key) <= MAX_SEARCH_VALUE)
+        )
+        target = SearchRow.entity_id, SearchRow.key, SearchRow.value, SearchRow.origin_id
+        self.session.execute(insert(SearchRow).from_select(target, rows))
 
     def _index_relations(self, written: list[str], inserted: list[str]) -> None:
         """Search rows ``relations.<type>`` for the relations of the written entities, on

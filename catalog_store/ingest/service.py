@@ -33,7 +33,7 @@ from catalog_store.catalog_writer import (
 )
 from catalog_store.db.tables import EntityRow, LocationFileRow, LocationRow
 from catalog_store.ingest.apply import ApplyStats, LocationApplier
-from catalog_store.ingest.bulk_load import catalog_is_empty, deferred_search_indexes
+from catalog_store.ingest.bulk_load import bulk_load, catalog_is_empty
 from catalog_store.ingest.change_log import ChangeCounter, chunks
 from catalog_store.ingest.config import LOCATION_TYPES, IngestConfig, LocationSpec
 from catalog_store.ingest.crawler import Crawler
@@ -205,7 +205,7 @@ class CatalogService:
             now = datetime.now(UTC)
             applier = LocationApplier(session, row, now)
             first_load = not previous and catalog_is_empty(session)
-            with deferred_search_indexes(session, enabled=first_load):
+            with bulk_load(session, applier.writer, enabled=first_load):
                 applier.apply(crawler.crawl(opened.roots), previous)
             stats = applier.finish(
                 complete=crawler.complete, previous=previous, extra_errors=crawler.root_errors

@@ -1,5 +1,5 @@
-"""A first load into an empty catalog builds the search indexes once, at the end; a load
-that fails leaves the indexes as they were."""
+"""A first load into an empty catalog builds the search and relation indexes once, at the
+end; a load that fails leaves the indexes as they were."""
 
 from __future__ import annotations
 
@@ -16,14 +16,26 @@ from tests.conftest import CatalogDb
 
 
 def search_indexes(db: CatalogDb) -> set[str]:
-    return {str(index["name"]) for index in inspect(db.engine).get_indexes("search")}
+    """The index names of the tables a first load re-indexes."""
+    inspector = inspect(db.engine)
+    return {
+        str(index["name"])
+        for table in ("search", "relations")
+        for index in inspector.get_indexes(table)
+    }
 
 
 def test_first_load_rebuilds_the_search_indexes(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
 ) -> None:
     before = search_indexes(catalog_db)
-    assert {"ix_search_key_value", "ix_search_entity_id", "ix_search_origin_id"} <= before
+    assert {
+        "ix_search_key_value",
+        "ix_search_entity_id",
+        "ix_search_origin_id",
+        "ix_relations_source_key",
+        "ix_relations_target_key",
+    } <= before
     write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(30)))
     make_service(str(tmp_path / "c.yaml")).refresh_all()
     assert len(entities(catalog_db)) == 30
