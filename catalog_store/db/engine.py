@@ -46,6 +46,8 @@ def create_catalog_engine(url: str, **kwargs: Any) -> Engine:
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.execute("PRAGMA cache_size=-65536")
+            # Index builds and large sorts may use a second core.
+            cursor.execute("PRAGMA threads=2")
             cursor.close()
 
         @event.listens_for(engine, "begin")

@@ -10,6 +10,7 @@ change counter value.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -27,6 +28,30 @@ MAX_SEARCH_VALUE = 200
 ENTITY_TABLE = cast(Table, EntityRow.__table__)
 RELATION_TABLE = cast(Table, RelationRow.__table__)
 SEARCH_TABLE = cast(Table, SearchRow.__table__)
+RELATION_COLUMNS = ("originating_entity_id", "source_key", "type", "target_ref", "target_key")
+SEARCH_COLUMNS = ("entity_id", "key", "value")
+
+
+def insert_rows(
+    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
+) -> None:
+    """Insert plain rows (values in ``columns`` order) with one ``executemany``.
+
+    On SQLite the statement goes straight to the driver, which skips SQLAlchemy's per-row
+    parameter processing (the columns here are plain strings, which need none); other
+    databases take SQLAlchemy's batched multi-row ``INSERT``.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        preparer = connection.dialect.identifier_preparer
+        names = ", ".join(preparer.quote(name) for name in columns)
+        marks = ", ".join("?" for _ in columns)
+        statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
+        connection.exec_driver_sql(statement, list(rows))
+        return
+    connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
 
 
 class EntityWriter:
@@ -87,19 +112,19 @@ class EntityWriter:
                     for i, c in inserts
                 ],
             )
-        relation_rows: list[dict[str, Any]] = []
-        search_rows: list[dict[str, Any]] = []
+        relation_rows: list[tuple[str, str, str, str, str]] = []
+        search_rows: list[tuple[str, str, str | None]] = []
         written = [(i, c) for i, c, _ in updates] + inserts
         for entity_id, candidate in written:
             for relation in candidate.relations:
                 relation_rows.append(
-                    {
-                        "originating_entity_id": entity_id,
-                        "source_key": relation.source.key,
-                        "type": relation.type,
-                        "target_ref": str(relation.target),
-                        "target_key": relation.target.key,
-                    }
+                    (
+                        entity_id,
+                        relation.source.key,
+                        relation.type,
+                        str(relation.target),
+                        relation.target.key,
+                    )
                 )
                 if relation.target.key != candidate.key:
                     touched.add(relation.target.key)
@@ -108,13 +133,10 @@ class EntityWriter:
             with_uid = dict(candidate.body)
             with_uid["metadata"] = {**candidate.body["metadata"], "uid": entity_id}
             search_rows.extend(
-                {"entity_id": entity_id, "key": key, "value": value}
-                for key, value in build_search_rows(with_uid, ())
+                (entity_id, key, value) for key, value in build_search_rows(with_uid, ())
             )
-        if relation_rows:
-            self.session.execute(RELATION_TABLE.insert(), relation_rows)
-        if search_rows:
-            self.session.execute(SEARCH_TABLE.insert(), search_rows)
+        insert_rows(self.session, RELATION_TABLE, RELATION_COLUMNS, relation_rows)
+        insert_rows(self.session, SEARCH_TABLE, SEARCH_COLUMNS, search_rows)
         self.counter.log(((i, c.key) for i, c in written), "upsert")
         if self.bulk:
             return  # relations are indexed once at the end; every entity shares this seq

@@ -113,7 +113,11 @@ def process_file(address: str, display: str, raw: bytes, context: FileContext) -
         result.errors.append(ProcessingError(display, exc.message, line=exc.line))
         return result
     resolver = PlaceholderResolver(
-        context.reader, address, skip_remote=context.skip_remote_placeholders
+        context.reader,
+        address,
+        skip_remote=context.skip_remote_placeholders,
+        # Every placeholder key starts with "$": a file without one has nothing to resolve.
+        enabled="$" in text,
     )
     lines = LineIndex(text)
     for document in documents:

@@ -54,10 +54,17 @@ def tree_reader(tree: SourceTree, fallback: SourceTree | None = None) -> Reader:
 
 
 class PlaceholderResolver:
-    """Resolves the placeholders of one file's documents, remembering what it read."""
+    """Resolves the placeholders of one file's documents, remembering what it read.
 
-    def __init__(self, reader: Reader, base: str, *, skip_remote: bool = False) -> None:
+    A resolver built with ``enabled=False`` (for a file whose text holds no ``$``) hands
+    documents back unchanged without walking them.
+    """
+
+    def __init__(
+        self, reader: Reader, base: str, *, skip_remote: bool = False, enabled: bool = True
+    ) -> None:
         self._reader = reader
+        self._enabled = enabled
         self._base = base
         self._skip_remote = skip_remote
         self.dependencies: dict[str, str] = {}
@@ -69,14 +76,19 @@ class PlaceholderResolver:
         Raises:
             PlaceholderError: a placeholder's file is missing, unreadable or malformed.
         """
+        if not self._enabled:
+            return data
+        return self._resolve(data, path)
+
+    def _resolve(self, data: Any, path: tuple[str | int, ...]) -> Any:
         if isinstance(data, dict):
             if len(data) == 1:
                 ((key, value),) = data.items()
                 if isinstance(key, str) and key.startswith("$") and key[1:] in PLACEHOLDERS:
                     return self._substitute(key[1:], value, path)
-            return {k: self.resolve(v, (*path, str(k))) for k, v in data.items()}
+            return {k: self._resolve(v, (*path, str(k))) for k, v in data.items()}
         if isinstance(data, list):
-            return [self.resolve(item, (*path, index)) for index, item in enumerate(data)]
+            return [self._resolve(item, (*path, index)) for index, item in enumerate(data)]
         return data
 
     def _substitute(self, kind: str, target: Any, path: tuple[str | int, ...]) -> Any:
