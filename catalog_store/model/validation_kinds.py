@@ -16,6 +16,12 @@ from catalog_store.model.validation_checks import (
     one_of,
     text,
 )
+from catalog_store.model.validation_schedule import (
+    SCHEDULE_API_VERSION,
+    SCHEDULE_KIND,
+    SCHEDULE_SPEC,
+    check_schedule_spec,
+)
 from catalog_store.model.validation_template import TEMPLATE_SPEC
 
 BACKSTAGE_API_VERSIONS = frozenset({"backstage.io/v1alpha1", "backstage.io/v1beta1"})
@@ -107,6 +113,8 @@ def spec_rules_for(kind: str, api_version: str, spec: Any) -> FieldRules | None:
         The rules, or None for unknown kinds and unknown apiVersions.
     """
     kind_key = kind.lower()
+    if kind_key == SCHEDULE_KIND:
+        return SCHEDULE_SPEC if api_version == SCHEDULE_API_VERSION else None
     rules = _SPEC_RULES.get(kind_key)
     if rules is None:
         return None
@@ -129,5 +137,8 @@ def validate_spec(errors: ErrorCollector, spec: Mapping[str, Any], rules: FieldR
         spec: The ``spec`` mapping.
         rules: The rules from :func:`spec_rules_for`.
     """
+    if rules is SCHEDULE_SPEC:
+        check_schedule_spec(errors, spec)
+        return
     path: Path = ("spec",)
     check_fields(errors, spec, path, rules)

@@ -31,6 +31,7 @@ ALL_KINDS = (
             "AiResource",
             "Environment",
             "Widget",
+            "Schedule",
         ]
     },
 )
