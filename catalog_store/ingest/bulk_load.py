@@ -4,7 +4,8 @@ Inserting millions of rows into B-tree indexes keyed on random values costs far 
 sorting them once, so a load into an empty catalog drops the non-unique indexes of the
 ``search`` and ``relations`` tables, writes entities and relations, indexes every relation
 in the search table with one statement, and builds the indexes again, all inside the
-same transaction. Later refreshes write into the indexed tables as usual.
+same transaction. On PostgreSQL the tables are then analysed, since statistics from the
+empty tables would steer the planner away from the new indexes. Later refreshes write into the indexed tables as usual.
 """
 
 from __future__ import annotations
@@ -54,3 +55,6 @@ def bulk_load(session: Session, writer: EntityWriter, *, enabled: bool) -> Itera
     writer.index_all_relations()
     for index in search_indexes:
         index.create(connection)
+    if connection.dialect.name == "postgresql":
+        # Fresh planner statistics, so the first queries use the new indexes.
+        connection.exec_driver_sql("ANALYZE entities, relations, search")
