@@ -224,9 +224,7 @@ def test_the_config_does_not_show_credentials() -> None:
 
 def ingest_examples(catalog_db: CatalogDb, tmp_path: Path) -> None:
     config = IngestConfig(
-        locations=(
-            LocationSpec("file", str(REPO / "examples/catalog/all.yaml")),
-        ),
+        locations=(LocationSpec("file", str(REPO / "examples/catalog/all.yaml")),),
         rules=(
             {
                 "allow": [
