@@ -14,6 +14,7 @@ from bot.scheduler import start_scheduler
 from bot.wiring import Wiring
 from catalog_store.api.errors import install_error_handlers
 from catalog_store.api.router import create_catalog_router
+from catalog_store.api.search_routes import create_search_router
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,10 @@ def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
     app.include_router(
         create_catalog_router(sessions=wiring.sessions, writer=wiring.catalog, api_tokens=tokens),
         prefix="/api/catalog",
+    )
+    app.include_router(
+        create_search_router(wiring.search, api_tokens=tokens),
+        prefix="/api/search",
     )
     install_error_handlers(app)
 

@@ -1,4 +1,5 @@
-"""The ``callboard`` command line: ``serve``, ``catalog ingest``, ``catalog validate``."""
+"""The ``callboard`` command line: ``serve``, ``find``, ``whois``, ``oncall``, ``catalog ingest``,
+``catalog validate``."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pydantic import ValidationError
 
 from bot.config_file import ConfigError
 from bot.settings import Settings, load_settings
 from catalog_store.catalog_writer import ProcessingError
+
+if TYPE_CHECKING:
+    from commands.services import Discovery
 
 DEFAULT_CONFIG = "callboard.yaml"
 
@@ -48,6 +53,25 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="port to listen on (server.port)")
     serve.set_defaults(run=_serve)
 
+    find = commands.add_parser("find", help="search the catalog (typos, filters such as kind:api)")
+    find.add_argument("query", nargs="+", help="words and filters, e.g. kind:api checkout")
+    find.add_argument("--limit", type=int, default=10, help="results to show (default 10)")
+    find.add_argument("--offset", type=int, default=0, help="results to skip")
+    _answer_options(find)
+    find.set_defaults(run=_find)
+
+    whois = commands.add_parser(
+        "whois", help="an entity with its owner, contacts and who is on call now and next"
+    )
+    whois.add_argument("query", nargs="+", help="a name, words or a ref")
+    _answer_options(whois, at=True)
+    whois.set_defaults(run=_whois)
+
+    oncall = commands.add_parser("oncall", help="who is on call now and next for a team or entity")
+    oncall.add_argument("query", nargs="+", help="a group or any entity")
+    _answer_options(oncall, at=True)
+    oncall.set_defaults(run=_oncall)
+
     catalog = commands.add_parser("catalog", help="catalog maintenance")
     catalog_commands = catalog.add_subparsers(title="catalog commands")
     ingest = catalog_commands.add_parser("ingest", help="read every location once and exit")
@@ -74,6 +98,25 @@ def _config_option(parser: argparse.ArgumentParser) -> None:
         default=Path(os.environ.get("CALLBOARD_CONFIG", DEFAULT_CONFIG)),
         help="configuration file (default: $CALLBOARD_CONFIG or %(default)s)",
     )
+
+
+def _answer_options(parser: argparse.ArgumentParser, *, at: bool = False) -> None:
+    _config_option(parser)
+    parser.add_argument("--json", action="store_true", help="print the answer as JSON")
+    if at:
+        parser.add_argument(
+            "--at",
+            type=_moment,
+            help="the moment to ask about, ISO 8601 (default: now; naive times are UTC)",
+        )
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 time: {text!r}") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -136,6 +179,61 @@ def _ingest(args: argparse.Namespace) -> int:
             f"{summary['orphaned']} orphaned, {len(errors)} error(s)"
         )
     return 0
+
+
+def _answer(args: argparse.Namespace, ask: Callable[[Discovery], Any]) -> int:
+    """Run a discovery command on the configured catalog and print its answer."""
+    from bot.wiring import build_wiring
+    from commands.errors import CommandError
+    from commands.json_output import to_jsonable
+
+    wiring = build_wiring(_settings(args))
+    try:
+        if wiring.catalog.is_empty():
+            _echo("The catalog is empty: reading the configured locations first.", file=sys.stderr)
+            wiring.catalog.refresh_all()
+        try:
+            answer = ask(wiring.discovery())
+        except CommandError as exc:
+            if args.json:
+                _echo(json.dumps({"error": exc.message, "suggestions": list(exc.suggestions)}))
+            else:
+                _echo(exc.message, file=sys.stderr)
+            return 1
+    finally:
+        wiring.close()
+    if args.json:
+        _echo(json.dumps(to_jsonable(answer), indent=2, ensure_ascii=False))
+    else:
+        from commands import plain_text
+
+        render: Callable[[Any], str] = getattr(plain_text, f"render_{args.verb}")
+        _echo(render(answer))
+    return 0
+
+
+def _find(args: argparse.Namespace) -> int:
+    from commands.find import find
+
+    args.verb = "find"
+    text = " ".join(args.query)
+    return _answer(args, lambda d: find(d, text, limit=args.limit, offset=args.offset))
+
+
+def _whois(args: argparse.Namespace) -> int:
+    from commands.whois import whois
+
+    args.verb = "whois"
+    text = " ".join(args.query)
+    return _answer(args, lambda d: whois(d, text, at=args.at))
+
+
+def _oncall(args: argparse.Namespace) -> int:
+    from commands.oncall import oncall
+
+    args.verb = "oncall"
+    text = " ".join(args.query)
+    return _answer(args, lambda d: oncall(d, text, at=args.at))
 
 
 def _validate(args: argparse.Namespace) -> int:

@@ -1,4 +1,5 @@
-"""Scheduled catalog work: refreshing every location, and removing orphans past their grace.
+"""Scheduled catalog work: refreshing every location, removing orphans past their grace,
+and keeping the discovery index up to the catalog's change counter.
 
 On PostgreSQL a run takes a transaction-level advisory lock, so with several replicas
 only one of them refreshes at a time; the others skip that tick.
@@ -55,8 +56,28 @@ def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
         max_instances=1,
         coalesce=True,
     )
+    search_interval = wiring.settings.search.refresh_seconds
+    if search_interval > 0:
+        scheduler.add_job(
+            _guarded_search_refresh,
+            "interval",
+            args=[wiring],
+            seconds=search_interval,
+            id="search-refresh",
+            next_run_time=datetime.now(UTC),  # load the index at start, not on the first query
+            max_instances=1,
+            coalesce=True,
+        )
     scheduler.start()
     return scheduler
+
+
+def _guarded_search_refresh(wiring: Wiring) -> None:
+    """Bring the discovery index up to the catalog's change counter, off the query path."""
+    try:
+        wiring.search.refresh()
+    except Exception:
+        log.exception("search index refresh failed")
 
 
 def _guarded_refresh(wiring: Wiring) -> None:

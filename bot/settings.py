@@ -23,6 +23,7 @@ from pydantic_settings import (
 from bot.config_file import read_config_file
 from catalog_store.db.engine import normalise_database_url
 from catalog_store.ingest.config import DEFAULT_READING_HOSTS, IngestConfig, LocationSpec
+from catalog_store.oncall.config import OnCallConfig
 
 
 class _Section(BaseModel):
@@ -93,6 +94,35 @@ class AuthSettings(_Section):
     api_tokens: list[SecretStr] = Field(default_factory=list)
 
 
+class PagerDutySettings(_Section):
+    """PagerDuty's REST API (v2): a REST API key and the API's address."""
+
+    token: SecretStr | None = None
+    url: str = "https://api.pagerduty.com"
+
+
+class OpsgenieSettings(_Section):
+    """Opsgenie's API: an API integration key and the API's address."""
+
+    api_key: SecretStr | None = None
+    url: str = "https://api.opsgenie.com"
+
+
+class OnCallSettings(_Section):
+    """``oncall:``: paging providers, timeouts and how long their answers are reused."""
+
+    pagerduty: PagerDutySettings = Field(default_factory=PagerDutySettings)
+    opsgenie: OpsgenieSettings = Field(default_factory=OpsgenieSettings)
+    timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    cache_seconds: float = Field(default=60.0, ge=0)
+
+
+class SearchSettings(_Section):
+    """``search:``: how often the discovery index looks for catalog changes."""
+
+    refresh_seconds: float = Field(default=2.0, ge=0)
+
+
 class Settings(BaseSettings):
     """All of Callboard's settings."""
 
@@ -112,6 +142,8 @@ class Settings(BaseSettings):
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     catalog: CatalogSettings = Field(default_factory=CatalogSettings)
     auth: AuthSettings = Field(default_factory=AuthSettings)
+    oncall: OnCallSettings = Field(default_factory=OnCallSettings)
+    search: SearchSettings = Field(default_factory=SearchSettings)
 
     def path(self, value: str) -> Path:
         """A path of the configuration, relative to the configuration file's folder."""
@@ -151,6 +183,20 @@ class Settings(BaseSettings):
             git_cache_dir=self.path(catalog.git_cache_dir),
             max_file_bytes=catalog.max_file_bytes,
             orphan_grace_seconds=catalog.orphan_grace_seconds,
+        )
+
+    def oncall_config(self) -> OnCallConfig:
+        """The plain on-call settings handed to the on-call service."""
+        oncall = self.oncall
+        token = oncall.pagerduty.token
+        key = oncall.opsgenie.api_key
+        return OnCallConfig(
+            pagerduty_token=token.get_secret_value() if token else None,
+            pagerduty_url=oncall.pagerduty.url,
+            opsgenie_key=key.get_secret_value() if key else None,
+            opsgenie_url=oncall.opsgenie.url,
+            timeout=oncall.timeout_seconds,
+            cache_ttl=oncall.cache_seconds,
         )
 
 

@@ -3,7 +3,7 @@ from plain settings, and hands plain values down."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -11,6 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.settings import Settings
 from catalog_store.db.engine import create_catalog_engine, make_sessionmaker, migrate
 from catalog_store.ingest.service import CatalogService
+from catalog_store.oncall import OnCallService
+from catalog_store.ownership import Ownership
+from catalog_store.search import CatalogSearch
+from commands.services import Discovery, entity_lookup
 
 
 @dataclass(slots=True)
@@ -21,9 +25,25 @@ class Wiring:
     engine: Engine
     sessions: sessionmaker[Session]
     catalog: CatalogService
+    search: CatalogSearch
+    _discovery: Discovery | None = field(default=None, repr=False)
+
+    def discovery(self) -> Discovery:
+        """The discovery services (search, ownership, on-call), built on first use."""
+        if self._discovery is None:
+            lookup = entity_lookup(self.sessions)
+            self._discovery = Discovery(
+                search=self.search,
+                ownership=Ownership(self.sessions),
+                oncall=OnCallService(self.settings.oncall_config(), lookup),
+                lookup=lookup,
+            )
+        return self._discovery
 
     def close(self) -> None:
         """Release connections and HTTP clients."""
+        if self._discovery is not None:
+            self._discovery.oncall.close()
         self.catalog.http.close()
         self.engine.dispose()
 
@@ -34,4 +54,7 @@ def build_wiring(settings: Settings) -> Wiring:
     migrate(engine)
     sessions = make_sessionmaker(engine)
     catalog = CatalogService(sessions, settings.ingest_config())
-    return Wiring(settings=settings, engine=engine, sessions=sessions, catalog=catalog)
+    search = CatalogSearch(sessions, max_age_s=settings.search.refresh_seconds)
+    return Wiring(
+        settings=settings, engine=engine, sessions=sessions, catalog=catalog, search=search
+    )

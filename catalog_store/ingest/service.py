@@ -164,6 +164,11 @@ class CatalogService:
 
     # -- refresh --------------------------------------------------------------------------
 
+    def is_empty(self) -> bool:
+        """Whether the catalog holds no entity at all."""
+        with self.sessions() as session:
+            return catalog_is_empty(session)
+
     def refresh_all(self) -> dict[str, ApplyStats]:
         """Process every location once; a failing location does not stop the others."""
         self.sync_config_locations()

@@ -82,3 +82,64 @@ def test_console_script_is_installed() -> None:
     )
     assert done.returncode == 0
     assert "serve" in done.stdout and "catalog" in done.stdout
+
+
+@pytest.fixture
+def example_config(tmp_path: Path) -> Path:
+    """The example catalog and rules, with a database of the test's own."""
+    config = (REPO / "examples/callboard.yaml").read_text(encoding="utf-8")
+    config = config.replace("./catalog/", f"{REPO / 'examples/catalog'}/")
+    config = config.replace("sqlite:///.callboard/callboard.db", f"sqlite:///{tmp_path / 'cb.db'}")
+    return write(tmp_path / "callboard.yaml", config)
+
+
+def test_whois_reads_an_empty_catalog_first_and_answers(
+    example_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["whois", "--config", str(example_config), "payment", "srvice"]) == 0
+    out = capsys.readouterr()
+    assert "reading the configured locations first" in out.err
+    lines = out.out.splitlines()
+    assert lines[0].startswith("payment-service — Payment Service")
+    assert any(line.startswith("Owner: Payments (group:default/payments-team)") for line in lines)
+
+
+def test_find_json_lists_hits_with_their_matches(
+    example_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(["find", "--config", str(example_config), "--json", "kind:api", "payments"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["hits"][0]["entity_ref"] == "api:default/payments-api"
+    assert data["hits"][0]["matches"][0]["field"]
+    assert data["total"] >= 1
+
+
+def test_find_with_an_unknown_filter_explains_and_fails(
+    example_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["find", "--config", str(example_config), "colour:blue"]) == 1
+    assert "colour" in capsys.readouterr().err
+
+
+def test_whois_of_nothing_fails_with_a_message_in_json(
+    example_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["whois", "--config", str(example_config), "--json", "zqxjkvwy"]) == 1
+    assert "Nothing in the catalog matches" in json.loads(capsys.readouterr().out)["error"]
+
+
+def test_oncall_at_a_given_moment(example_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["oncall", "--config", str(example_config), "--json", "--at", "2024-01-03T11:00"]
+    assert main([*args, "checkout", "team"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["entity"]["ref"] == "group:default/checkout-team"
+    assert [s["person"]["user_ref"] for s in data["oncall"]["now"]] == ["user:default/dan"]
+
+
+def test_oncall_rejects_a_malformed_moment(
+    example_config: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit):
+        main(["oncall", "--config", str(example_config), "--at", "yesterday", "checkout"])
+    assert "not an ISO 8601 time" in capsys.readouterr().err
