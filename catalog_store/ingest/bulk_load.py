@@ -5,7 +5,8 @@ sorting them once, so a load into an empty catalog drops the non-unique indexes 
 ``search`` and ``relations`` tables, writes entities and relations, indexes every relation
 in the search table with one statement, and builds the indexes again, all inside the
 same transaction. On PostgreSQL the tables are then analysed, since statistics from the
-empty tables would steer the planner away from the new indexes. Later refreshes write into the indexed tables as usual.
+empty tables would steer the planner away from the new indexes. Later refreshes write into
+the indexed tables as usual.
 """
 
 from __future__ import annotations
