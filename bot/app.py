@@ -1,4 +1,5 @@
-"""The HTTP application: the catalog API, health checks, and the background refresh."""
+"""The HTTP application: the catalog API, Slack's ``/slack/events``, health checks, and the
+background refresh."""
 
 from __future__ import annotations
 
@@ -22,12 +23,18 @@ log = logging.getLogger(__name__)
 def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
     """The FastAPI app; with ``background`` the catalog is refreshed on a schedule."""
 
+    slack = wiring.slack()
+
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         scheduler = start_scheduler(wiring) if background else None
+        if slack is not None:
+            slack.start()
         try:
             yield
         finally:
+            if slack is not None:
+                slack.stop()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
 
@@ -41,6 +48,9 @@ def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
         create_search_router(wiring.search, api_tokens=tokens),
         prefix="/api/search",
     )
+    slack_routes = slack.router() if slack is not None else None
+    if slack_routes is not None:
+        app.include_router(slack_routes)
     install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

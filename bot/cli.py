@@ -1,5 +1,5 @@
-"""The ``callboard`` command line: ``serve``, ``find``, ``whois``, ``oncall``, ``catalog ingest``,
-``catalog validate``."""
+"""The ``callboard`` command line: ``serve``, ``dev``, ``find``, ``whois``, ``oncall``,
+``catalog ingest``, ``catalog validate``."""
 
 from __future__ import annotations
 
@@ -52,6 +52,20 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="address to listen on (server.host)")
     serve.add_argument("--port", type=int, help="port to listen on (server.port)")
     serve.set_defaults(run=_serve)
+
+    dev = commands.add_parser(
+        "dev", help="run the bot and a local Slack stand-in, reading the catalog first"
+    )
+    _config_option(dev)
+    dev.add_argument("--host", help="address the bot listens on (server.host)")
+    dev.add_argument("--port", type=int, help="port of the bot (server.port)")
+    dev.add_argument(
+        "--standin-port",
+        type=int,
+        default=3000,
+        help="port of the Slack stand-in's page (default %(default)s; another when taken)",
+    )
+    dev.set_defaults(run=_dev)
 
     find = commands.add_parser("find", help="search the catalog (typos, filters such as kind:api)")
     find.add_argument("query", nargs="+", help="words and filters, e.g. kind:api checkout")
@@ -144,11 +158,27 @@ def _serve(args: argparse.Namespace) -> int:
         f"(database {_safe_url(settings.database_url())})",
         flush=True,
     )
+    slack = wiring.slack()
+    if slack is not None and slack.config.http:
+        _echo(f"Slack requests at http://{host}:{port}/slack/events", flush=True)
     try:
         uvicorn.run(app, host=host, port=port, log_level="info")
     finally:
         wiring.close()
     return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from bot.slack_app.dev import run_dev
+
+    settings = _settings(args)
+    return run_dev(
+        settings,
+        host=args.host or settings.server.host,
+        port=args.port if args.port is not None else settings.server.port,
+        standin_port=args.standin_port,
+        echo=lambda line: _echo(line, flush=True),
+    )
 
 
 def _ingest(args: argparse.Namespace) -> int:

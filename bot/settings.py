@@ -3,16 +3,28 @@
 Every key of the file can be overridden from the environment with ``CALLBOARD_`` and ``__``
 between levels: ``CALLBOARD_DATABASE__URL``, ``CALLBOARD_SERVER__PORT``,
 ``CALLBOARD_CATALOG__LOCATIONS='[{"type": "file", "target": "./all.yaml"}]'``.
-``DATABASE_URL`` is honoured as well when ``CALLBOARD_DATABASE__URL`` is not set.
+``DATABASE_URL`` is honoured as well when ``CALLBOARD_DATABASE__URL`` is not set, and so are
+``CALLBOARD_SLACK_API_URL`` (for ``CALLBOARD_SLACK__API_URL``) and Slack's usual
+``SLACK_BOT_TOKEN``, ``SLACK_SIGNING_SECRET``, ``SLACK_APP_TOKEN``, ``SLACK_CLIENT_ID`` and
+``SLACK_CLIENT_SECRET`` (for the ``CALLBOARD_SLACK__…`` variables).
 """
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field, SecretStr, field_validator
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    ConfigDict,
+    Field,
+    SecretStr,
+    field_validator,
+    model_validator,
+)
 from pydantic.alias_generators import to_camel, to_snake
 from pydantic_settings import (
     BaseSettings,
@@ -123,6 +135,109 @@ class SearchSettings(_Section):
     refresh_seconds: float = Field(default=2.0, ge=0)
 
 
+DEFAULT_SLACK_SCOPES = (
+    "app_mentions:read",
+    "chat:write",
+    "commands",
+    "im:write",
+    "links:read",
+    "links:write",
+    "users:read",
+    "users:read.email",
+)
+_SLASH_COMMAND = re.compile(r"^/[a-z0-9_.-]{1,31}$")
+
+
+class SlackSettings(_Section):
+    """``slack:``: the Slack app's credentials, its commands and where its API is.
+
+    A single workspace needs ``botToken``; several workspaces install the app through
+    Slack's OAuth flow with ``clientId``/``clientSecret`` (installations are kept in the
+    database). Requests are verified with ``signingSecret``; with ``appToken`` the app
+    connects through Socket Mode instead of receiving HTTP requests.
+    """
+
+    bot_token: SecretStr | None = None
+    signing_secret: SecretStr | None = None
+    app_token: SecretStr | None = None
+    api_url: str = "https://slack.com/api/"
+    command: str = "/idp"
+    verb_commands: list[str] = Field(default_factory=list)
+    client_id: str | None = None
+    client_secret: SecretStr | None = None
+    scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_SLACK_SCOPES))
+    catalog_url: str | None = None
+    api_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+
+    @field_validator("api_url")
+    @classmethod
+    def _api_url(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://slack.com/api/")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("client_id", mode="before")
+    @classmethod
+    def _client_id(cls, value: object) -> object:
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            raise ValueError('must be text: quote it in YAML, clientId: "1234567890.1234567890"')
+        return value
+
+    @field_validator("catalog_url")
+    @classmethod
+    def _catalog_url(cls, value: str | None) -> str | None:
+        if value is None or not value.strip():
+            return None
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("must be an http(s) URL such as https://backstage.example.com")
+        return value.strip().rstrip("/")
+
+    @field_validator("command")
+    @classmethod
+    def _command(cls, value: str) -> str:
+        if not _SLASH_COMMAND.match(value):
+            raise ValueError(f"{value!r} is not a slash command such as /idp")
+        return value
+
+    @field_validator("verb_commands")
+    @classmethod
+    def _verb_commands(cls, value: list[str]) -> list[str]:
+        from commands.dispatch import ALIASES, VERBS
+
+        for command in value:
+            if not _SLASH_COMMAND.match(command):
+                raise ValueError(f"{command!r} is not a slash command such as /whois")
+            verb = command[1:]
+            if ALIASES.get(verb, verb) not in (*VERBS, "help"):
+                known = ", ".join("/" + v for v in (*VERBS, "help"))
+                raise ValueError(f"{command} names no verb; use one of {known}")
+        return value
+
+    @model_validator(mode="after")
+    def _complete(self) -> SlackSettings:
+        oauth = self.client_id is not None or self.client_secret is not None
+        if oauth and (self.client_id is None or self.client_secret is None):
+            raise ValueError("OAuth installs need both clientId and clientSecret")
+        if (self.bot_token is not None or oauth) and (
+            self.signing_secret is None and self.app_token is None
+        ):
+            raise ValueError("Slack needs signingSecret (HTTP requests) or appToken (Socket Mode)")
+        if oauth and self.signing_secret is None:
+            raise ValueError("OAuth installs need signingSecret")
+        if (self.signing_secret is not None or self.app_token is not None) and not (
+            self.bot_token is not None or oauth
+        ):
+            raise ValueError("Slack needs botToken, or clientId and clientSecret for OAuth")
+        if self.command in self.verb_commands:
+            raise ValueError(f"{self.command} is both the command and a verb command")
+        return self
+
+    @property
+    def enabled(self) -> bool:
+        """Whether the Slack app is configured at all."""
+        return self.bot_token is not None or self.client_id is not None
+
+
 class Settings(BaseSettings):
     """All of Callboard's settings."""
 
@@ -144,6 +259,7 @@ class Settings(BaseSettings):
     auth: AuthSettings = Field(default_factory=AuthSettings)
     oncall: OnCallSettings = Field(default_factory=OnCallSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
 
     def path(self, value: str) -> Path:
         """A path of the configuration, relative to the configuration file's folder."""
@@ -229,6 +345,10 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
     if database_url and "CALLBOARD_DATABASE__URL" not in os.environ:
         data.setdefault("database", {})
         data["database"] = {**data["database"], "url": database_url}
+    for variable, key in _SLACK_VARIABLES:
+        value = os.environ.get(variable)
+        if value and f"CALLBOARD_SLACK__{key.upper()}" not in os.environ:
+            data["slack"] = {**(data.get("slack") or {}), key: value}
 
     class _Loaded(Settings):
         @classmethod
@@ -243,6 +363,18 @@ def load_settings(config_path: Path | None = None, **overrides: Any) -> Settings
             return (init_settings, env_settings, _FileSource(settings_cls, data))
 
     return _Loaded(**overrides)
+
+
+_SLACK_VARIABLES = (
+    ("SLACK_BOT_TOKEN", "bot_token"),
+    ("SLACK_SIGNING_SECRET", "signing_secret"),
+    ("SLACK_APP_TOKEN", "app_token"),
+    ("SLACK_CLIENT_ID", "client_id"),
+    ("SLACK_CLIENT_SECRET", "client_secret"),
+    ("CALLBOARD_SLACK_API_URL", "api_url"),
+)
+"""Environment variables for ``slack:`` keys, used over the file's values unless
+``CALLBOARD_SLACK__<KEY>`` is set."""
 
 
 def _snake_keys(value: Any) -> Any:

@@ -4,6 +4,7 @@ from plain settings, and hands plain values down."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -16,6 +17,9 @@ from catalog_store.ownership import Ownership
 from catalog_store.search import CatalogSearch
 from commands.services import Discovery, entity_lookup
 
+if TYPE_CHECKING:
+    from bot.slack_app.surface import SlackSurface
+
 
 @dataclass(slots=True)
 class Wiring:
@@ -27,6 +31,7 @@ class Wiring:
     catalog: CatalogService
     search: CatalogSearch
     _discovery: Discovery | None = field(default=None, repr=False)
+    _slack: SlackSurface | None = field(default=None, repr=False)
 
     def discovery(self) -> Discovery:
         """The discovery services (search, ownership, on-call), built on first use."""
@@ -40,8 +45,23 @@ class Wiring:
             )
         return self._discovery
 
+    def slack(self) -> SlackSurface | None:
+        """The Slack app, built on first use; None when ``slack:`` is not configured."""
+        if self._slack is None and self.settings.slack.enabled:
+            from bot.slack_app.config import SlackConfig
+            from bot.slack_app.surface import create_slack_surface
+
+            self._slack = create_slack_surface(
+                SlackConfig.from_settings(self.settings.slack),
+                engine=self.engine,
+                discovery=self.discovery,
+            )
+        return self._slack
+
     def close(self) -> None:
-        """Release connections and HTTP clients."""
+        """Release connections and HTTP clients (answers under way are finished first)."""
+        if self._slack is not None:
+            self._slack.close()
         if self._discovery is not None:
             self._discovery.oncall.close()
         self.catalog.http.close()
@@ -50,8 +70,11 @@ class Wiring:
 
 def build_wiring(settings: Settings) -> Wiring:
     """Connect to the database, apply migrations and build the services."""
+    from bot.slack_app.schema import migrate_slack_tables
+
     engine = create_catalog_engine(settings.database_url())
     migrate(engine)
+    migrate_slack_tables(engine)
     sessions = make_sessionmaker(engine)
     catalog = CatalogService(sessions, settings.ingest_config())
     search = CatalogSearch(sessions, max_age_s=settings.search.refresh_seconds)

@@ -1,0 +1,463 @@
+"""Slack commands under load: ack latency, time to the final answer, throughput.
+
+A synthetic catalog of ``--entities`` entities (:mod:`bench.synthetic_catalog`) is ingested
+once into a temporary SQLite database. The bot (the full FastAPI app with Bolt at
+``/slack/events``) then runs in its own process under uvicorn on loopback, its Web API
+client pointed at the Slack stand-in, which runs in this process and catches the answers
+posted to the ``response_url``s. ``--concurrency`` simulated people each send a signed
+``/idp whois <random component>`` (form-encoded, signed as Slack signs it), wait for the
+answer to arrive at the stand-in, and send the next, until ``--requests`` answers are in.
+
+Figures:
+
+* **ack**: from sending the request to the bot's HTTP 200 (Slack allows 3 s);
+* **answer**: from sending the request to the answer's ``response_url`` post reaching the
+  stand-in;
+* **throughput**: answers per second over the timed run.
+
+Usage::
+
+    python -m bench.slack_bench [--entities 100000] [--concurrency 50] [--requests 1000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import math
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from bench.catalog_bench import (
+    ALL_KINDS,
+    Target,
+    fresh_database,
+    layout_from_json,
+    layout_to_json,
+)
+from bench.search_bench import run_ingest
+from bench.synthetic_catalog import CatalogLayout, generate
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+TARGET_SIZE = 100_000
+TARGETS = {"ack_p99": Target(100, "ms"), "answer_p99": Target(500, "ms")}
+SIGNING_SECRET = "slack-bench-signing-secret"
+USER, CHANNEL = "U0ALICE", "C0PAYMENTS"
+ANSWER_TIMEOUT = 30.0
+
+
+@dataclass
+class Sample:
+    """One command: when it was sent, acknowledged and answered (``perf_counter`` s)."""
+
+    component: str
+    sent: float
+    acked: float | None = None
+    status: int | None = None
+    answered: float | None = None
+
+
+@dataclass
+class Arrivals:
+    """``response_url`` posts as they reach the stand-in, handed to the waiting senders."""
+
+    loop: asyncio.AbstractEventLoop
+    waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def expect(self, path: str) -> asyncio.Future[float]:
+        future: asyncio.Future[float] = self.loop.create_future()
+        with self.lock:
+            self.waiting[path] = future
+        return future
+
+    def arrived(self, path: str, at: float) -> None:
+        with self.lock:
+            future = self.waiting.pop(path, None)
+        if future is not None:
+            self.loop.call_soon_threadsafe(_resolve, future, at)
+
+
+def _resolve(future: asyncio.Future[float], at: float) -> None:
+    if not future.done():
+        future.set_result(at)
+
+
+# -- the bot, in its own process --------------------------------------------------------------
+
+
+def serve_bot(config: Path, port: int, *, freeze_gc: bool = False) -> None:
+    """Run the bot on ``127.0.0.1:port`` (the worker side of :func:`start_bot`); with
+    ``freeze_gc`` the objects alive after loading the index are moved out of the cyclic
+    garbage collector's reach (``gc.freeze``)."""
+    import uvicorn
+
+    from bot.app import create_app
+    from bot.settings import load_settings
+    from bot.wiring import build_wiring
+
+    wiring = build_wiring(load_settings(config))
+    wiring.discovery().search.search("warm up the index", limit=1)
+    if freeze_gc:
+        gc.collect()
+        gc.freeze()
+    app = create_app(wiring, background=False)
+    print("ready", flush=True)
+    try:
+        uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
+    finally:
+        wiring.close()
+
+
+def start_bot(config: Path, port: int, *, freeze_gc: bool = False) -> subprocess.Popen[str]:
+    """The bot process, once it has loaded the search index and is about to listen."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    env.setdefault("CALLBOARD_LOG_LEVEL", "WARNING")
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "bench.slack_bench",
+            "--serve-bot",
+            str(config),
+            "--port",
+            str(port),
+        ],
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    line = process.stdout.readline()
+    if line.strip() != "ready":
+        process.kill()
+        raise RuntimeError(f"the bot did not start (exit {process.wait()})")
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
+                return process
+        except httpx.TransportError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError("the bot did not listen in time")
+        time.sleep(0.05)
+
+
+def bot_config(
+    work: Path, layout: CatalogLayout, database_url: str, api_url: str, token: str
+) -> Path:
+    """The bot's ``callboard.yaml`` for the run."""
+    path = work / "callboard.yaml"
+    path.write_text(
+        json.dumps(
+            {
+                "database": {"url": database_url},
+                "catalog": {
+                    "rules": [{"allow": ALL_KINDS}],
+                    "locations": [{"type": "file", "target": str(layout.root_location)}],
+                },
+                "slack": {
+                    "botToken": token,
+                    "signingSecret": SIGNING_SECRET,
+                    "apiUrl": api_url,
+                },
+            },
+            indent=2,
+        )
+    )
+    return path
+
+
+# -- load -------------------------------------------------------------------------------------
+
+
+def command_body(state: Any, component: str) -> tuple[bytes, str]:
+    """A signed-to-be slash command form and the path of its ``response_url``."""
+    from bot.slack_standin.payloads import slash_command_form
+
+    workspace = state.workspace
+    user = workspace.users[USER]
+    channel = workspace.channels[CHANNEL]
+    response_url = state.issue_response_url("commands", user.id, channel.id)
+    form = slash_command_form(
+        state,
+        user,
+        channel,
+        "/idp",
+        f"whois {component}",
+        trigger_id=state.issue_trigger(user.id).id,
+        response_url=state.response_url_of(response_url),
+    )
+    return urlencode(form).encode(), "/" + response_url.path
+
+
+async def run_load(
+    state: Any,
+    arrivals: Arrivals,
+    events_url: str,
+    components: Sequence[str],
+    *,
+    concurrency: int,
+    requests: int,
+    seed: int,
+) -> tuple[list[Sample], float]:
+    """``concurrency`` people sending commands until ``requests`` are answered."""
+    from bot.slack_standin import signed_headers
+
+    rng = random.Random(seed)
+    samples: list[Sample] = []
+    remaining = [requests]
+    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
+    async with httpx.AsyncClient(limits=limits, timeout=ANSWER_TIMEOUT, trust_env=False) as client:
+
+        async def person() -> None:
+            while remaining[0] > 0:
+                remaining[0] -= 1
+                component = rng.choice(components)
+                body, path = command_body(state, component)
+                answer = arrivals.expect(path)
+                headers = {"Content-Type": "application/x-www-form-urlencoded"}
+                headers.update(signed_headers(SIGNING_SECRET, body))
+                sample = Sample(component, time.perf_counter())
+                samples.append(sample)
+                try:
+                    response = await client.post(events_url, content=body, headers=headers)
+                    sample.acked = time.perf_counter()
+                    sample.status = response.status_code
+                    sample.answered = await asyncio.wait_for(answer, ANSWER_TIMEOUT)
+                except (TimeoutError, httpx.HTTPError):
+                    continue
+
+        started = time.perf_counter()
+        await asyncio.gather(*(person() for _ in range(concurrency)))
+        return samples, time.perf_counter() - started
+
+
+def percentile(values: Sequence[float], fraction: float) -> float | None:
+    """The ``fraction`` quantile (nearest rank) of ``values``, or None when empty."""
+    if not values:
+        return None
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, math.ceil(fraction * len(ordered)) - 1))
+    return ordered[rank]
+
+
+def summarise(samples: Sequence[Sample], elapsed: float) -> dict[str, Any]:
+    """The figures of a timed run (milliseconds and answers per second)."""
+    acks = [(s.acked - s.sent) * 1000 for s in samples if s.acked is not None and s.status == 200]
+    answers = [(s.answered - s.sent) * 1000 for s in samples if s.answered is not None]
+    return {
+        "requests": len(samples),
+        "acked_200": len(acks),
+        "answered": len(answers),
+        "failed": len(samples) - len(answers),
+        "ack_p50_ms": percentile(acks, 0.50),
+        "ack_p99_ms": percentile(acks, 0.99),
+        "ack_max_ms": max(acks) if acks else None,
+        "answer_p50_ms": percentile(answers, 0.50),
+        "answer_p99_ms": percentile(answers, 0.99),
+        "answer_max_ms": max(answers) if answers else None,
+        "answer_mean_ms": statistics.fmean(answers) if answers else None,
+        "throughput_per_s": len(answers) / elapsed if elapsed > 0 else None,
+        "elapsed_s": elapsed,
+    }
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]:
+    """Generate, ingest, start the stand-in and the bot, load them; the figures."""
+    from fastapi import Request, Response
+
+    from bot.slack_standin import RateLimit, StandinServer, StandinState
+
+    work = Path(args.work_dir or tempfile.mkdtemp(prefix="callboard-slack-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    bot_process: subprocess.Popen[str] | None = None
+    standin: StandinServer | None = None
+    try:
+        layout_file = work / "layout.json"
+        database_path = work / "slack-bench.db"
+        if layout_file.exists() and database_path.exists():
+            layout = layout_from_json(json.loads(layout_file.read_text()))
+            database_url = f"sqlite:///{database_path}"
+            echo(f"catalog: {layout.entities} entities, ingested earlier in {work}")
+        else:
+            started = time.perf_counter()
+            layout = generate(work / "catalog", args.entities, seed=args.seed, git=False)
+            echo(
+                f"catalog: {layout.entities} entities in {layout.files} files "
+                f"({time.perf_counter() - started:.1f} s)"
+            )
+            layout_file.write_text(json.dumps(layout_to_json(layout)))
+            database = fresh_database(None, work, "slack-bench")
+            ingest = run_ingest(layout_file, database)
+            database_url = database.url
+            echo(f"ingest: {ingest['added']} entities in {ingest['ingest_s']:.1f} s")
+
+        loop = asyncio.new_event_loop()
+        arrivals = Arrivals(loop)
+        state = StandinState.default(rate_limit=RateLimit(per_second=1000.0, burst=1000))
+        port = free_port()
+        standin = StandinServer(state)
+
+        @standin.app.middleware("http")
+        async def catch(request: Request, call_next: Callable[[Request], Any]) -> Response:
+            if request.method == "POST" and request.url.path.startswith("/commands/"):
+                arrivals.arrived(request.url.path, time.perf_counter())
+            response: Response = await call_next(request)
+            return response
+
+        standin.start()
+        config = bot_config(work, layout, database_url, standin.api_url, state.workspace.bot_token)
+        started = time.perf_counter()
+        bot_process = start_bot(config, port, freeze_gc=args.freeze_gc)
+        echo(f"bot: ready in {time.perf_counter() - started:.1f} s (search index loaded)")
+        events_url = f"http://127.0.0.1:{port}/slack/events"
+        components = layout.component_names or ["payment-service"]
+
+        warmup = max(args.concurrency * 2, 20)
+        loop.run_until_complete(
+            run_load(
+                state,
+                arrivals,
+                events_url,
+                components,
+                concurrency=args.concurrency,
+                requests=warmup,
+                seed=args.seed + 1,
+            )
+        )
+        samples, elapsed = loop.run_until_complete(
+            run_load(
+                state,
+                arrivals,
+                events_url,
+                components,
+                concurrency=args.concurrency,
+                requests=args.requests,
+                seed=args.seed,
+            )
+        )
+        loop.close()
+        figures = summarise(samples, elapsed)
+        figures.update(
+            entities=layout.entities,
+            concurrency=args.concurrency,
+            warmup=warmup,
+            freeze_gc=args.freeze_gc,
+        )
+        bad = [p for p in state.response_url_posts if p.status != 200]
+        figures["answers_refused_by_slack"] = len(bad)
+        return figures
+    finally:
+        if bot_process is not None:
+            bot_process.terminate()
+            try:
+                bot_process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                bot_process.kill()
+        if standin is not None:
+            standin.stop(wait=False)
+        if not args.keep and not args.work_dir:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+def report(figures: dict[str, Any], echo: Callable[[str], None]) -> None:
+    """Print the figures, with the targets at 100k entities."""
+
+    def ms(key: str) -> str:
+        value = figures.get(key)
+        return "n/a" if value is None else f"{value:.1f} ms"
+
+    at_target = figures["entities"] >= TARGET_SIZE
+    echo("")
+    echo(
+        f"Slack commands: {figures['entities']} entities, {figures['concurrency']} concurrent, "
+        f"{figures['requests']} timed requests (after {figures['warmup']} warm-up)"
+        + (", gc.freeze() in the bot" if figures.get("freeze_gc") else "")
+    )
+    for label, key, target in (
+        ("ack p50", "ack_p50_ms", None),
+        ("ack p99", "ack_p99_ms", "ack_p99"),
+        ("ack max", "ack_max_ms", None),
+        ("answer p50", "answer_p50_ms", None),
+        ("answer p99", "answer_p99_ms", "answer_p99"),
+        ("answer max", "answer_max_ms", None),
+    ):
+        line = f"  {label:<12} {ms(key):>12}"
+        if target is not None:
+            goal = TARGETS[target]
+            value = figures.get(key)
+            verdict = goal.verdict(value) if at_target else "(target is for 100k)"
+            line += f"   target {goal.shown()}: {verdict}"
+        echo(line)
+    throughput = figures.get("throughput_per_s")
+    echo(f"  throughput   {throughput:>8.1f} answers/s" if throughput else "  throughput   n/a")
+    echo(
+        f"  answered {figures['answered']}/{figures['requests']}, acked 200: "
+        f"{figures['acked_200']}, refused by Slack: {figures['answers_refused_by_slack']}"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point: run the benchmark and print its figures (``--json`` for JSON too)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.slack_bench",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--entities", type=int, default=TARGET_SIZE, help="catalog size")
+    parser.add_argument("--concurrency", type=int, default=50, help="commands in flight")
+    parser.add_argument("--requests", type=int, default=1000, help="timed commands")
+    parser.add_argument("--seed", type=int, default=7, help="generator and choice seed")
+    parser.add_argument(
+        "--work-dir",
+        help="where the catalog and database go (kept; a second run there reuses them)",
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument(
+        "--freeze-gc",
+        action="store_true",
+        help="gc.freeze() in the bot once its search index is loaded",
+    )
+    parser.add_argument("--serve-bot", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.serve_bot is not None:
+        serve_bot(args.serve_bot, args.port, freeze_gc=args.freeze_gc)
+        return 0
+    figures = run(args, print)
+    report(figures, print)
+    if args.json:
+        print(json.dumps(figures, indent=2))
+    return 0 if figures["failed"] == 0 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

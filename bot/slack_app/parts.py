@@ -1,0 +1,26 @@
+"""What every listener of the Slack app shares."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.slack_app.answers import Answers
+from bot.slack_app.background import BackgroundWork
+from bot.slack_app.config import SlackConfig
+from bot.slack_app.people import TeamDiscovery, UserEmails
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The configuration, the answering, the caches and the background work."""
+
+    config: SlackConfig
+    answers: Answers
+    teams: TeamDiscovery
+    emails: UserEmails
+    work: BackgroundWork
+
+    @property
+    def timeout(self) -> float:
+        """Seconds one Slack call may take."""
+        return self.config.api_timeout
