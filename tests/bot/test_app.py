@@ -18,35 +18,17 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
-from bot.settings import load_settings
-from bot.wiring import Wiring, build_wiring
-from tests.catalog_store.ingest.conftest import component, write
+from bot.wiring import Wiring
+from tests.app_wiring import wiring_over
+from tests.catalog_store.ingest.conftest import component
 
 REPO = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def wiring(tmp_path: Path, database_url: str) -> Iterator[Wiring]:
-    write(tmp_path / "catalog/c.yaml", component("svc"))
-    config = write(
-        tmp_path / "callboard.yaml",
-        f"""
-        database:
-          url: {database_url}
-        auth:
-          apiTokens: [t0ken]
-        catalog:
-          refreshIntervalSeconds: 3600
-          locations:
-            - type: file
-              target: ./catalog/c.yaml
-    """,
-    )
-    built = build_wiring(load_settings(config))
-    try:
+    with wiring_over(tmp_path, database_url, component("svc")) as built:
         yield built
-    finally:
-        built.close()
 
 
 def test_scheduled_refresh_fills_the_catalog_served_by_the_api(wiring: Wiring) -> None:
