@@ -39,7 +39,7 @@ class Wiring:
             lookup = entity_lookup(self.sessions)
             self._discovery = Discovery(
                 search=self.search,
-                ownership=Ownership(self.sessions),
+                ownership=Ownership(self.sessions, generation=lambda: self.search.change_seq),
                 oncall=OnCallService(self.settings.oncall_config(), lookup),
                 lookup=lookup,
             )

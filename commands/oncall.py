@@ -42,7 +42,8 @@ def oncall(discovery: Discovery, text: str, *, at: datetime | None = None) -> On
         commands.errors.CommandError: the query is empty or malformed, or finds nothing.
     """
     target = resolve_target(discovery, text, example="oncall payments-team")
-    chain = discovery.ownership.owner_chain(target.ref) or [dict(target.entity)]
+    _owner, lean = discovery.ownership.owner_and_chain(target.ref)
+    chain = lean or (target.entity,)
     answer = discovery.oncall.who_is_on_call(chain, at)
     return OnCallReply(
         entity=entity_card(target.ref, target.entity),

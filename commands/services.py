@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -12,11 +13,11 @@ from sqlalchemy.orm import Session, sessionmaker
 from catalog_store.oncall import OnCallService
 from catalog_store.ownership import Ownership, PeopleResolver
 from catalog_store.queries.entity_queries import entity_by_key
-from catalog_store.queries.entity_reader import build_entities
 from catalog_store.search import CatalogSearch
 
 EntityLookup = Callable[[str], Mapping[str, Any] | None]
-"""Finds a served entity by its lower-case ref (``component:default/x``)."""
+"""Finds an entity by its lower-case ref (``component:default/x``), as it was written
+(``metadata.uid`` added; no relations or status: answers need neither)."""
 
 
 def utc_now() -> datetime:
@@ -25,14 +26,20 @@ def utc_now() -> datetime:
 
 
 def entity_lookup(sessions: sessionmaker[Session]) -> EntityLookup:
-    """A lookup of served entities (with uid, etag and relations) by lower-case ref."""
+    """A lookup of entities by lower-case ref: one indexed read, no relations."""
 
     def lookup(key: str) -> Mapping[str, Any] | None:
         with sessions() as session:
             row = entity_by_key(session, key.lower())
-            if row is None:
-                return None
-            return build_entities(session, [row])[0]
+        if row is None:
+            return None
+        body = json.loads(row.body)
+        if not isinstance(body, dict):
+            return None
+        metadata = body.get("metadata")
+        if isinstance(metadata, dict):
+            body["metadata"] = {**metadata, "uid": row.id}
+        return body
 
     return lookup
 

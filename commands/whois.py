@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from catalog_store.oncall import OnCallAnswer
 from catalog_store.ownership import GroupInfo, OwnedEntities, OwnerAnswer, UserInfo
@@ -58,6 +60,7 @@ def whois(discovery: Discovery, text: str, *, at: datetime | None = None) -> Who
     card = entity_card(target.ref, target.entity)
     kind = card.kind.lower()
     owner = group = user = owned = None
+    chain: Sequence[Mapping[str, Any]] = ()
     people = []
     if kind == "group":
         group = discovery.ownership.group(target.ref)
@@ -68,14 +71,15 @@ def whois(discovery: Discovery, text: str, *, at: datetime | None = None) -> Who
         owned = user.owned if user is not None else None
         people = [user.person] if user is not None else []
     else:
-        owner = discovery.ownership.owner_of(target.ref)
+        owner, chain = discovery.ownership.owner_and_chain(target.ref)
         if owner is not None and isinstance(owner.owner, GroupInfo):
             people = list(owner.owner.members)
         elif owner is not None and isinstance(owner.owner, UserInfo):
             people = [owner.owner.person]
     oncall = None
     if kind != "user":
-        chain = discovery.ownership.owner_chain(target.ref) or [dict(target.entity)]
+        if not chain:
+            chain = discovery.ownership.owner_chain(target.ref) or [dict(target.entity)]
         oncall = discovery.oncall.who_is_on_call(chain, at)
     return WhoisAnswer(
         entity=card,

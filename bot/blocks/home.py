@@ -6,11 +6,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.blocks.actions import RUN_COMMAND, numbered, run_command_button
-from bot.blocks.elements import Block, actions, context, divider, header, section
+from bot.blocks.elements import Block, actions, button, context, divider, header, section
 from bot.blocks.escaping import escape_specials, one_line
 from bot.blocks.message import fit_blocks
 from bot.blocks.ownership import owned_text
 from bot.blocks.people import contact_lines, name, person_text, shifts_text, team_line
+from bot.blocks.search_modal import OPEN_SEARCH
 from bot.blocks.truncation import lines_within
 from catalog_store.oncall import OnCallAnswer
 from catalog_store.ownership import GroupSummary
@@ -55,6 +56,7 @@ def _quick_actions(root: str, teams: Sequence[Team], *, known: bool) -> Block:
         buttons.append(
             run_command_button(f"On call: {label}", f"oncall {ref}", action_id=next(ids))
         )
+    buttons.append(button("Search the catalog\u2026", OPEN_SEARCH))
     buttons.append(run_command_button(f"{root} help", "help", action_id=next(ids)))
     return actions(buttons, block_id="home_quick_actions")
 

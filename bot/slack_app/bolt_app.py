@@ -24,6 +24,7 @@ from bot.slack_app.config import INSTALL_PATH, REDIRECT_PATH, SlackConfig
 from bot.slack_app.event_receipts import EventReceipts
 from bot.slack_app.home_tab import register_home
 from bot.slack_app.parts import Parts
+from bot.slack_app.search_modal import register_search_modal
 from bot.slack_app.tables import BOTS_TABLE, INSTALLATIONS_TABLE, OAUTH_STATES_TABLE
 from bot.slack_app.unfurls import register_unfurls
 from bot.slack_app.web_client import make_web_client
@@ -68,6 +69,7 @@ def build_bolt_app(parts: Parts, *, engine: Engine, receipts: EventReceipts) -> 
     register_commands(app, parts)
     register_actions(app, parts)
     register_home(app, parts)
+    register_search_modal(app, parts)
     register_unfurls(app, parts)
     return app
 

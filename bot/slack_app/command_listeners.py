@@ -18,6 +18,7 @@ from slack_sdk import WebClient
 
 from bot.slack_app.delivery import post_message, respond
 from bot.slack_app.parts import Parts
+from bot.slack_app.search_modal import open_search_modal
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -62,6 +63,11 @@ def _command_listener(parts: Parts, verb: str | None) -> Callable[..., None]:
     def on_command(
         ack: Ack, command: dict[str, Any], context: BoltContext, client: WebClient
     ) -> None:
+        trigger_id = command.get("trigger_id")
+        if _asks_for_search_form(verb, str(command.get("text") or "")) and trigger_id:
+            ack()
+            open_search_modal(client, str(trigger_id))
+            return
         response_url = command.get("response_url")
         if isinstance(response_url, str) and response_url:
             parts.work.submit(
@@ -110,6 +116,14 @@ def _answer_in_channel(
         shareable=False,
     )
     post_message(client, channel, message, thread_ts=_text(thread_ts))
+
+
+def _asks_for_search_form(verb: str | None, text: str) -> bool:
+    """``/idp find`` (or ``/find``) without words: the search modal asks for them."""
+    words = text.split()
+    if verb is None:
+        return [w.lower() for w in words] == ["find"]
+    return verb == "find" and not words
 
 
 def _text(value: Any) -> str | None:

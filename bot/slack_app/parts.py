@@ -7,18 +7,21 @@ from dataclasses import dataclass
 from bot.slack_app.answers import Answers
 from bot.slack_app.background import BackgroundWork
 from bot.slack_app.config import SlackConfig
+from bot.slack_app.event_receipts import EventReceipts
 from bot.slack_app.people import TeamDiscovery, UserEmails
 
 
 @dataclass(frozen=True)
 class Parts:
-    """The configuration, the answering, the caches and the background work."""
+    """The configuration, the answering, the caches, the background work, and the
+    receipts that make retried deliveries and repeated submissions count once."""
 
     config: SlackConfig
     answers: Answers
     teams: TeamDiscovery
     emails: UserEmails
     work: BackgroundWork
+    receipts: EventReceipts
 
     @property
     def timeout(self) -> float:

@@ -85,8 +85,9 @@ def create_slack_surface(
         teams=teams,
         emails=emails,
         work=work,
+        receipts=EventReceipts(engine),
     )
-    app = build_bolt_app(parts, engine=engine, receipts=EventReceipts(engine))
+    app = build_bolt_app(parts, engine=engine, receipts=parts.receipts)
     socket = SocketModeConnection(app, config.app_token) if config.app_token else None
     mode = "OAuth installs" if config.oauth else "one workspace"
     transports = [t for t, on in (("HTTP", config.http), ("Socket Mode", socket)) if on]

@@ -322,12 +322,16 @@ class SlackSender:
         user: str | User,
         view: StoredView | str,
         values: dict[str, dict[str, Any]] | None = None,
+        *,
+        clicks: int = 1,
     ) -> BotReply:
         """Submit the person's top modal with ``values`` (``{block_id: {action_id: value}}``).
 
         The bot's answer applies: an empty 200 closes the modal; ``response_action``
         ``errors`` shows errors beside inputs, ``update`` replaces the modal, ``push`` stacks
-        a new one, ``clear`` closes them all.
+        a new one, ``clear`` closes them all. With ``clicks`` above one, the person clicks
+        Submit again before the modal closes: Slack sends the same ``view_submission``
+        (same view id and hash) that many times at once; the first answer applies.
 
         Raises:
             PayloadError: not the person's open modal, or a required input is empty (Slack's
@@ -351,7 +355,14 @@ class SlackSender:
             target.failure = None
         trigger = state.issue_trigger(person.id, view_id=target.id)
         payload = view_submission(state, person, target, trigger_id=trigger.id)
+        extra: list[threading.Thread] = []
+        for _ in range(max(0, clicks - 1)):
+            again = threading.Thread(target=self._interaction, args=("view_submission", payload))
+            again.start()
+            extra.append(again)
         reply = _with_ids(self._interaction("view_submission", payload), trigger.id, None)
+        for again in extra:
+            again.join()
         self._apply_submission_answer(person, target, reply)
         return reply
 

@@ -20,7 +20,7 @@ hierarchy (see :mod:`catalog_store.ownership.graph_queries`):
 from __future__ import annotations
 
 from collections import defaultdict, deque
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,6 +48,7 @@ from catalog_store.ownership.entity_fields import (
     profile_text,
     ref_name,
 )
+from catalog_store.ownership.generation_cache import Generation, GenerationCache
 from catalog_store.ownership.graph_queries import (
     Node,
     OwnedRow,
@@ -206,11 +207,19 @@ class Ownership:
     Every method opens its own short read-only session. References given by people
     may leave out the kind (the method's default kind applies) and the namespace
     (``default``); they are matched case-insensitively.
+
+    With a ``generation`` source (the catalog's change counter as the search index
+    follows it), the answers about groups and users that many entities share (owner
+    group, parents, members, channel) are remembered until the counter moves.
     """
 
-    def __init__(self, sessions: sessionmaker[Session]) -> None:
-        """Answer from the database behind ``sessions``."""
+    def __init__(
+        self, sessions: sessionmaker[Session], *, generation: Generation | None = None
+    ) -> None:
+        """Answer from the database behind ``sessions``, remembering shared answers for
+        as long as ``generation()`` stays the same."""
         self._sessions = sessions
+        self._cache = GenerationCache(generation)
 
     def owner_of(self, ref: str, *, member_limit: int = DEFAULT_MEMBER_LIMIT) -> OwnerAnswer | None:
         """Who owns an entity, and how that was found.
@@ -233,11 +242,68 @@ class Ownership:
             resolution = _resolve(session, parsed[0])
             if resolution is None:
                 return None
-            target = resolution.owner
-            owner: GroupInfo | UserInfo | None = None
-            missing = False
-            if target is not None:
-                owner, missing = self._owner_details(session, target, member_limit)
+            return self._owner_answer(session, resolution, member_limit)
+
+    def owner_and_chain(
+        self, ref: str, *, member_limit: int = DEFAULT_MEMBER_LIMIT
+    ) -> tuple[OwnerAnswer | None, tuple[Mapping[str, Any], ...]]:
+        """:meth:`owner_of` and the entities that speak for the entity, walking the catalog
+        once: the answer ``whois`` and ``oncall`` need on every command.
+
+        The chain holds the same entities as :meth:`owner_chain`, nearest first, but as
+        they were written (``kind``, ``metadata`` with annotations, ``spec``; no uid,
+        relations or status), enough to pick an on-call provider and contacts. Its
+        entries are shared with other callers: read them, never change them.
+
+        Args:
+            ref: The entity's ref (kind defaults to Component).
+            member_limit: Most members and child groups listed for an owner group.
+
+        Returns:
+            The owner answer (None when the ref names no entity) and the chain (empty
+            then).
+
+        Raises:
+            ValueError: ``member_limit`` is less than 1.
+        """
+        _check_limit("member_limit", member_limit)
+        parsed = _parse(ref, "Component")
+        if parsed is None:
+            return None, ()
+        with self._sessions() as session:
+            resolution = _resolve(session, parsed[0])
+            if resolution is None:
+                return None, ()
+            answer = self._owner_answer(session, resolution, member_limit)
+            head = [
+                parse_body(resolution.entity.row),
+                *(parse_body(n.row) for n in resolution.walked),
+            ]
+            tail: tuple[Mapping[str, Any], ...] = ()
+            owner = resolution.owner
+            if owner is not None:
+                key = owner.key
+                tail = self._cache.get(
+                    ("lineage", key),
+                    lambda: tuple(parse_body(row) for row in self._owner_rows(session, key)),
+                )
+        chain: list[Mapping[str, Any]] = []
+        seen: set[str] = set()
+        for item in (*head, *tail):
+            served = _served_ref(item)
+            if served not in seen:
+                seen.add(served)
+                chain.append(item)
+        return answer, tuple(chain)
+
+    def _owner_answer(
+        self, session: Session, resolution: _Resolution, member_limit: int
+    ) -> OwnerAnswer:
+        target = resolution.owner
+        owner: GroupInfo | UserInfo | None = None
+        missing = False
+        if target is not None:
+            owner, missing = self._owner_details(session, target, member_limit)
         entity_body = parse_body(resolution.entity.row)
         holder = resolution.walked[-1] if target is not None and resolution.walked else None
         return OwnerAnswer(
@@ -368,20 +434,30 @@ class Ownership:
             resolution = _resolve(session, parsed[0])
             if resolution is None:
                 return []
-            rows = [resolution.entity.row, *(node.row for node in resolution.walked)]
-            owner = resolution.owner
-            if owner is not None and _kind_of(owner.key) == "group":
-                lineage = group_lineage(session, [owner.key])
-                if owner.key in lineage.rows:
-                    rows.append(lineage.rows[owner.key])
-                    ancestors = lineage.ancestors(owner.key)
-                    rows.extend(lineage.rows[a.key] for a in ancestors if a.key in lineage.rows)
-            elif owner is not None:
-                owner_row = entity_by_key(session, owner.key)
-                if owner_row is not None:
-                    rows.append(owner_row)
-            unique = list({row.entity_ref: row for row in reversed(rows)}.values())[::-1]
-            return build_entities(session, unique)
+            return self._chain(session, resolution)
+
+    def _chain(self, session: Session, resolution: _Resolution) -> list[dict[str, Any]]:
+        rows = [resolution.entity.row, *(node.row for node in resolution.walked)]
+        owner = resolution.owner
+        if owner is not None:
+            rows.extend(self._owner_rows(session, owner.key))
+        unique = list({row.entity_ref: row for row in reversed(rows)}.values())[::-1]
+        return build_entities(session, unique)
+
+    @staticmethod
+    def _owner_rows(session: Session, key: str) -> list[StoredEntity]:
+        """The owner's row (and a group owner's ancestors' rows, nearest first)."""
+        if _kind_of(key) != "group":
+            owner_row = entity_by_key(session, key)
+            return [] if owner_row is None else [owner_row]
+        lineage = group_lineage(session, [key])
+        if key not in lineage.rows:
+            return []
+        ancestors = lineage.ancestors(key)
+        return [
+            lineage.rows[key],
+            *(lineage.rows[a.key] for a in ancestors if a.key in lineage.rows),
+        ]
 
     def _owner_details(
         self, session: Session, target: Target, member_limit: int
@@ -396,6 +472,11 @@ class Ownership:
         return None, entity_by_key(session, target.key) is None
 
     def _group_info(self, session: Session, key: str, member_limit: int) -> GroupInfo | None:
+        return self._cache.get(
+            ("group", key, member_limit), lambda: self._read_group(session, key, member_limit)
+        )
+
+    def _read_group(self, session: Session, key: str, member_limit: int) -> GroupInfo | None:
         lineage = group_lineage(session, [key])
         row = lineage.rows.get(key)
         if row is None:
@@ -437,6 +518,9 @@ class Ownership:
         )
 
     def _user_info(self, session: Session, key: str) -> UserInfo | None:
+        return self._cache.get(("user", key), lambda: self._read_user(session, key))
+
+    def _read_user(self, session: Session, key: str) -> UserInfo | None:
         row, links = linked(session, key, (RELATION_MEMBER_OF,), MAX_USER_GROUPS)
         if row is None:
             return None
@@ -468,3 +552,12 @@ class Ownership:
         owners = _ordered_owners(root_key, edges)
         rows = owned_rows(session, owners, anchor_type, limit)
         return _owned_entities(root_ref, owners, refs, rows, direct_keys, limit)
+
+
+def _served_ref(entity: Mapping[str, Any]) -> str:
+    """The lower-case ``kind:namespace/name`` of a served entity dict."""
+    metadata = entity.get("metadata")
+    metadata = metadata if isinstance(metadata, Mapping) else {}
+    namespace = str(metadata.get("namespace") or "default")
+    kind = str(entity.get("kind", "")).lower()
+    return f"{kind}:{namespace.lower()}/{str(metadata.get('name', '')).lower()}"
