@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.slack_standin import api_chat, api_directory, api_views
+from bot.slack_standin import api_chat, api_directory, api_history, api_views
 from bot.slack_standin.api_common import Call, Handler
 from bot.slack_standin.records import ApiCall
 from bot.slack_standin.state import StandinState
@@ -30,6 +30,8 @@ METHODS: dict[str, Handler] = {
     "users.lookupByEmail": api_directory.users_lookup_by_email,
     "conversations.info": api_directory.conversations_info,
     "conversations.join": api_directory.conversations_join,
+    "conversations.history": api_history.conversations_history,
+    "conversations.list": api_history.conversations_list,
 }
 
 

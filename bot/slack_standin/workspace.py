@@ -16,10 +16,12 @@ from typing import Any
 DEFAULT_BOT_TOKEN = "xoxb-standin-0000000000-callboard"
 DEFAULT_SCOPES = (
     "app_mentions:read",
+    "channels:history",
     "channels:join",
     "channels:read",
     "chat:write",
     "commands",
+    "groups:history",
     "groups:read",
     "im:history",
     "im:read",
