@@ -18,6 +18,7 @@ from rapidfuzz import fuzz, process
 
 from commands.errors import CommandError
 from commands.find import FindAnswer, find
+from commands.notifications import NotificationsReply, notifications
 from commands.oncall import OnCallReply, oncall
 from commands.owner import OwnerReply, owner
 from commands.services import Discovery
@@ -86,7 +87,15 @@ class ErrorReply:
     suggestions: tuple[str, ...] = ()
 
 
-Reply = WhoisAnswer | FindAnswer | OnCallReply | OwnerReply | HelpReply | ErrorReply
+Reply = (
+    WhoisAnswer
+    | FindAnswer
+    | OnCallReply
+    | OwnerReply
+    | NotificationsReply
+    | HelpReply
+    | ErrorReply
+)
 Handler = Callable[[Discovery, Invocation, str], Reply]
 
 
@@ -126,13 +135,29 @@ def _owner(discovery: Discovery, invocation: Invocation, args: str) -> Reply:
     return owner(discovery, args, user_email=invocation.user_email)
 
 
+def _notifications(discovery: Discovery, invocation: Invocation, args: str) -> Reply:
+    """Check run-notification routing, and list what did not reach Slack.
+
+    Usage: notifications [check | failed | retry ID]
+    `check` tests every routed channel; `failed` lists dead letters; `retry ID` sends one again.
+    """
+    return notifications(discovery.notifications, args)
+
+
 VERBS: dict[str, Handler] = {
     "whois": _whois,
     "find": _find,
     "oncall": _oncall,
     "owner": _owner,
+    "notifications": _notifications,
 }
-ALIASES = {"who": "whois", "search": "find", "on-call": "oncall", "owns": "owner"}
+ALIASES = {
+    "who": "whois",
+    "search": "find",
+    "on-call": "oncall",
+    "owns": "owner",
+    "notify": "notifications",
+}
 
 
 def verb_help(name: str, handler: Callable[..., object]) -> VerbHelp:

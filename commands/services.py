@@ -14,6 +14,7 @@ from catalog_store.oncall import OnCallService
 from catalog_store.ownership import Ownership, PeopleResolver
 from catalog_store.queries.entity_queries import entity_by_key
 from catalog_store.search import CatalogSearch
+from commands.notifications import NotificationDesk
 
 EntityLookup = Callable[[str], Mapping[str, Any] | None]
 """Finds an entity by its lower-case ref (``component:default/x``), as it was written
@@ -55,6 +56,7 @@ class Discovery:
         lookup: Served entities by ref.
         people: Slack user ids of catalog people; None where there is no Slack.
         clock: The current time (aware).
+        notifications: Run-notification health, when notifications are set up.
     """
 
     search: CatalogSearch
@@ -63,3 +65,4 @@ class Discovery:
     lookup: EntityLookup
     people: PeopleResolver | None = None
     clock: Callable[[], datetime] = field(default=utc_now)
+    notifications: NotificationDesk | None = None

@@ -6,11 +6,13 @@ from bot.blocks.errors import render_error
 from bot.blocks.find import render_find
 from bot.blocks.help import render_help
 from bot.blocks.message import SlackMessage
+from bot.blocks.notifications import render_check, render_failed
 from bot.blocks.oncall import render_oncall
 from bot.blocks.owner import render_owner
 from bot.blocks.whois import render_whois
 from commands.dispatch import ALIASES, VERBS, ErrorReply, HelpReply, Reply
 from commands.find import FindAnswer
+from commands.notifications import NotificationsCheck, NotificationsFailed
 from commands.oncall import OnCallReply
 from commands.owner import OwnerReply
 from commands.whois import WhoisAnswer
@@ -28,6 +30,10 @@ def reply_command(reply: Reply) -> str:
         return f"owner {reply.entity.ref}" if reply.entity is not None else "owner"
     if isinstance(reply, HelpReply):
         return f"help {reply.verbs[0].name}" if len(reply.verbs) == 1 else "help"
+    if isinstance(reply, NotificationsCheck):
+        return "notifications check"
+    if isinstance(reply, NotificationsFailed):
+        return "notifications failed"
     return "help"
 
 
@@ -67,6 +73,10 @@ def render_reply(
         return render_owner(reply, share=share)
     if isinstance(reply, HelpReply):
         return render_help(reply, share=share)
+    if isinstance(reply, NotificationsCheck):
+        return render_check(reply, share=share)
+    if isinstance(reply, NotificationsFailed):
+        return render_failed(reply, share=share)
     if isinstance(reply, ErrorReply):
         return render_error(reply, root=root, verb=command_verb(command_text))
     raise TypeError(f"not a command reply: {type(reply).__name__}")

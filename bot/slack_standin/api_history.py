@@ -1,4 +1,5 @@
-"""``conversations.history`` and ``conversations.list``, paginated with opaque cursors."""
+"""``conversations.history``, ``conversations.replies`` and ``conversations.list``,
+paginated with opaque cursors."""
 
 from __future__ import annotations
 
@@ -60,6 +61,52 @@ def conversations_history(call: Call) -> dict[str, Any]:
     }
     answer["response_metadata"] = {"next_cursor": _encode(start + limit) if more else ""}
     return answer
+
+
+def conversations_replies(call: Call) -> dict[str, Any]:
+    """``conversations.replies``: a thread, its parent first, then replies oldest first.
+
+    The parent is always the first message of the first page; ``oldest``/``latest`` bound
+    the replies. ``thread_not_found`` when ``ts`` is no message of the channel.
+    """
+    channel = visible_channel(call, call.required("channel"))
+    if channel.is_im:
+        require_scope(call, "im:history")
+    else:
+        require_scope(call, "groups:history" if channel.is_private else "channels:history")
+    ts = call.required("ts")
+    parent = call.state.find_message(channel.id, ts)
+    if parent is None or parent.is_ephemeral:
+        raise ApiError("thread_not_found")
+    root = parent.thread_ts or parent.ts
+    oldest = _ts_argument(call, "oldest", 0.0)
+    latest = _ts_argument(call, "latest", float("inf"))
+    inclusive = bool_argument(call.args, "inclusive")
+    replies = [
+        m
+        for m in call.state.thread(channel.id, root)
+        if m.ts != root and not m.is_ephemeral and _within(float(m.ts), oldest, latest, inclusive)
+    ]
+    replies.sort(key=lambda m: float(m.ts))
+    head = call.state.find_message(channel.id, root)
+    thread = ([head] if head is not None else []) + replies
+    limit = _limit(call, 100, MAX_HISTORY_LIMIT)
+    start = _cursor(call)
+    page = thread[start : start + limit]
+    with_metadata = bool_argument(call.args, "include_all_metadata")
+    rendered = []
+    for message in page:
+        body = message.to_slack(call.workspace)
+        if not with_metadata:
+            body.pop("metadata", None)
+        rendered.append(body)
+    more = start + limit < len(thread)
+    return {
+        "ok": True,
+        "messages": rendered,
+        "has_more": more,
+        "response_metadata": {"next_cursor": _encode(start + limit) if more else ""},
+    }
 
 
 def conversations_list(call: Call) -> dict[str, Any]:

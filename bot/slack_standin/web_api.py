@@ -32,6 +32,7 @@ METHODS: dict[str, Handler] = {
     "conversations.join": api_directory.conversations_join,
     "conversations.history": api_history.conversations_history,
     "conversations.list": api_history.conversations_list,
+    "conversations.replies": api_history.conversations_replies,
 }
 
 

@@ -51,7 +51,7 @@ def test_help_lists_every_verb_from_its_docstring(router: CommandRouter, text: s
     reply = router.handle(Invocation(text))
     assert isinstance(reply, HelpReply)
     names = [v.name for v in reply.verbs]
-    assert names == ["whois", "find", "oncall", "owner", "help"]
+    assert names == ["whois", "find", "oncall", "owner", "notifications", "help"]
     whois_help = reply.verbs[0]
     assert whois_help.summary.startswith("Show an entity with its owner team")
     assert whois_help.usage == "whois NAME-OR-WORDS"

@@ -69,3 +69,24 @@ def test_list_pages_through_the_channels_the_bot_may_see(client: WebClient) -> N
     public = client.conversations_list()
     assert "oncall" not in [c["name"] for c in public["channels"]]
     assert error(client.conversations_list, types="rooms") == "invalid_types"
+
+
+def test_replies_list_the_parent_then_the_thread_oldest_first(client: WebClient) -> None:
+    parent = client.chat_postMessage(channel="C0PAYMENTS", text="deploy")["ts"]
+    for n in range(3):
+        client.chat_postMessage(
+            channel="C0PAYMENTS",
+            text=f"step {n}",
+            thread_ts=parent,
+            metadata={"event_type": "callboard_run", "event_payload": {"key": f"r{n}"}},
+        )
+    thread = client.conversations_replies(
+        channel="C0PAYMENTS", ts=parent, include_all_metadata=True
+    )
+    assert [m["text"] for m in thread["messages"]] == ["deploy", "step 0", "step 1", "step 2"]
+    assert thread["messages"][3]["metadata"]["event_payload"]["key"] == "r2"
+    paged = client.conversations_replies(channel="C0PAYMENTS", ts=parent, limit=2)
+    assert paged["has_more"] is True and "metadata" not in paged["messages"][1]
+    assert error(client.conversations_replies, channel="C0PAYMENTS", ts="1.000001") == (
+        "thread_not_found"
+    )
