@@ -1,5 +1,5 @@
-"""The HTTP application: the catalog API, Slack's ``/slack/events``, health checks, and the
-background refresh."""
+"""The HTTP application: the catalog API, Slack's ``/slack/events``, run-notification
+webhooks, health checks, and the background work."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from fastapi import FastAPI
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
+from bot.notifications.runtime import webhook_secrets
+from bot.notifications.webhook_routes import create_webhook_router
 from bot.scheduler import start_scheduler
 from bot.wiring import Wiring
 from catalog_store.api.errors import install_error_handlers
@@ -20,19 +22,25 @@ from catalog_store.api.search_routes import create_search_router
 log = logging.getLogger(__name__)
 
 
-def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
-    """The FastAPI app; with ``background`` the catalog is refreshed on a schedule."""
+def create_app(wiring: Wiring, *, background: bool = True, deliver: bool = True) -> FastAPI:
+    """The FastAPI app; with ``background`` the catalog is refreshed on a schedule, with
+    ``deliver`` run notifications are delivered from the outbox."""
 
     slack = wiring.slack()
+    notifications = wiring.notifications()
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         scheduler = start_scheduler(wiring) if background else None
         if slack is not None:
             slack.start()
+        if notifications is not None and deliver:
+            notifications.start()
         try:
             yield
         finally:
+            if notifications is not None:
+                notifications.stop()
             if slack is not None:
                 slack.stop()
             if scheduler is not None:
@@ -51,6 +59,10 @@ def create_app(wiring: Wiring, *, background: bool = True) -> FastAPI:
     slack_routes = slack.router() if slack is not None else None
     if slack_routes is not None:
         app.include_router(slack_routes)
+    if notifications is not None:
+        secrets = webhook_secrets(wiring.settings.webhooks)
+        if secrets.enabled:
+            app.include_router(create_webhook_router(secrets, notifications.service.accept))
     install_error_handlers(app)
 
     @app.get("/healthz", include_in_schema=False)

@@ -1,5 +1,5 @@
-"""Scheduled catalog work: refreshing every location, removing orphans past their grace,
-and keeping the discovery index up to the catalog's change counter.
+"""Scheduled work: refreshing every location, removing orphans past their grace, keeping
+the discovery index up to the catalog's change counter, and queueing the daily run digests.
 
 On PostgreSQL a run takes a transaction-level advisory lock, so with several replicas
 only one of them refreshes at a time; the others skip that tick.
@@ -68,8 +68,37 @@ def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
             max_instances=1,
             coalesce=True,
         )
+    notifications = wiring.notifications()
+    digest = wiring.settings.notifications.digest
+    if notifications is not None and digest.enabled:
+        hour, minute = (int(part) for part in digest.time.split(":"))
+        scheduler.add_job(
+            _guarded_digest,
+            "cron",
+            args=[wiring],
+            hour=hour,
+            minute=minute,
+            timezone=digest.timezone,
+            id="notification-digest",
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=3600,
+        )
     scheduler.start()
     return scheduler
+
+
+def _guarded_digest(wiring: Wiring) -> None:
+    """Queue the daily digests; each channel gets one a day, whichever replica runs this."""
+    notifications = wiring.notifications()
+    if notifications is None:
+        return
+    try:
+        queued = notifications.enqueue_digests()
+    except Exception:
+        log.exception("queueing the daily digests failed")
+        return
+    log.info("queued %d daily digests", queued)
 
 
 def _guarded_search_refresh(wiring: Wiring) -> None:

@@ -15,6 +15,7 @@ import os
 import re
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import (
     AliasChoices,
@@ -238,6 +239,81 @@ class SlackSettings(_Section):
         return self.bot_token is not None or self.client_id is not None
 
 
+class RouteSettings(_Section):
+    """One routing rule of ``notifications.routes``: what it matches (all lists, any
+    value matching; an empty list matches everything) and where it sends runs as well."""
+
+    name: str = ""
+    environments: list[str] = Field(default_factory=list)
+    statuses: list[str] = Field(default_factory=list)
+    components: list[str] = Field(default_factory=list)
+    kinds: list[str] = Field(default_factory=list)
+    sources: list[str] = Field(default_factory=list)
+    channel: str | None = None
+    to_owner_channel: bool = False
+    to_component_channel: bool = False
+    also_oncall: bool = False
+    digest: bool = False
+
+
+class DigestSettings(_Section):
+    """``notifications.digest``: the daily summary per channel."""
+
+    enabled: bool = True
+    time: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str = "UTC"
+    hours: float = Field(default=24.0, gt=0, le=24 * 7)
+    default_channel: bool = False
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+
+class DeliverySettings(_Section):
+    """``notifications.delivery``: how the outbox talks to Slack."""
+
+    coalesce_seconds: float = Field(default=1.0, ge=0, le=60)
+    channel_interval_seconds: float = Field(default=1.0, ge=0, le=60)
+    lease_seconds: float = Field(default=60.0, gt=0)
+    max_failures: int = Field(default=20, ge=1)
+    backoff_seconds: float = Field(default=2.0, gt=0)
+    max_backoff_seconds: float = Field(default=300.0, gt=0)
+    workers: int = Field(default=2, ge=0, le=32)
+
+
+class NotificationSettings(_Section):
+    """``notifications:``: where run status goes, and how it gets there."""
+
+    default_channel: str | None = None
+    component_channels: bool = True
+    routes: list[RouteSettings] = Field(default_factory=list)
+    digest: DigestSettings = Field(default_factory=DigestSettings)
+    delivery: DeliverySettings = Field(default_factory=DeliverySettings)
+
+
+class WebhookSecret(_Section):
+    """One webhook source: the secret its deliveries are signed (or sent) with."""
+
+    secret: SecretStr | None = None
+
+
+class WebhookSettings(_Section):
+    """``webhooks:``: the sources accepted at ``/webhooks/{source}`` (a source without a
+    secret is disabled and answers 404)."""
+
+    terraform_cloud: WebhookSecret = Field(default_factory=WebhookSecret)
+    github: WebhookSecret = Field(default_factory=WebhookSecret)
+    argocd: WebhookSecret = Field(default_factory=WebhookSecret)
+    humanitec: WebhookSecret = Field(default_factory=WebhookSecret)
+    generic: WebhookSecret = Field(default_factory=WebhookSecret)
+
+
 class Settings(BaseSettings):
     """All of Callboard's settings."""
 
@@ -260,6 +336,8 @@ class Settings(BaseSettings):
     oncall: OnCallSettings = Field(default_factory=OnCallSettings)
     search: SearchSettings = Field(default_factory=SearchSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    notifications: NotificationSettings = Field(default_factory=NotificationSettings)
+    webhooks: WebhookSettings = Field(default_factory=WebhookSettings)
 
     def path(self, value: str) -> Path:
         """A path of the configuration, relative to the configuration file's folder."""

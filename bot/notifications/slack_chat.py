@@ -10,6 +10,8 @@ Slack's message metadata, which is how a post whose answer was lost is found aga
 from __future__ import annotations
 
 import logging
+import re
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +29,11 @@ HISTORY_PAGE = 200
 HISTORY_PAGES = 5
 """Pages read at most; older posts are not looked for."""
 DEFAULT_RETRY_AFTER = 1.0
+_CHANNEL_ID = re.compile(r"^[CGD][A-Z0-9]{2,}$")
+
+
+class ChannelLookupFailed(Exception):
+    """Slack could not be asked for a channel's id (a transient failure)."""
 
 
 class SlackChat:
@@ -42,16 +49,24 @@ class SlackChat:
             retry_handlers=[],
         )
         self._catalog_url = catalog_url
+        self._ids: dict[str, str] = {}
+        self._lock = threading.Lock()
 
     def post(
         self, channel: str, message: ChatMessage, *, thread_ts: str | None, key: str
     ) -> ChatResult:
         """``chat.postMessage`` of ``message`` with ``key`` in its metadata."""
+        try:
+            channel_id = self._resolve(channel)
+        except ChannelLookupFailed:
+            return ChatResult.failure("channel_lookup_failed")
+        if channel_id is None:
+            return ChatResult.failure("channel_not_found")
         rendered = render_chat_message(message, catalog_url=self._catalog_url)
         return self._call(
             "chat.postMessage",
             lambda: self._client.chat_postMessage(
-                channel=channel,
+                channel=channel_id,
                 text=rendered.text,
                 blocks=rendered.blocks,
                 thread_ts=thread_ts,
@@ -63,11 +78,17 @@ class SlackChat:
 
     def update(self, channel: str, ts: str, message: ChatMessage) -> ChatResult:
         """``chat.update`` of the message ``ts``."""
+        try:
+            channel_id = self._resolve(channel)
+        except ChannelLookupFailed:
+            return ChatResult.failure("channel_lookup_failed")
+        if channel_id is None:
+            return ChatResult.failure("channel_not_found")
         rendered = render_chat_message(message, catalog_url=self._catalog_url)
         return self._call(
             "chat.update",
             lambda: self._client.chat_update(
-                channel=channel, ts=ts, text=rendered.text, blocks=rendered.blocks
+                channel=channel_id, ts=ts, text=rendered.text, blocks=rendered.blocks
             ),
             ts=ts,
         )
@@ -76,47 +97,71 @@ class SlackChat:
         self, channel: str, key: str, since: datetime, *, thread_ts: str | None = None
     ) -> str | None:
         """The ts of a message carrying ``key`` posted since ``since`` (in the thread
-        ``thread_ts`` when given), or None; a failing lookup is logged and gives None."""
+        ``thread_ts`` when given), or None when there is none.
+
+        Raises:
+            Exception: Slack could not be asked; the outbox retries later rather than
+                risk posting twice.
+        """
         cursor: str | None = None
-        try:
-            for _ in range(HISTORY_PAGES):
-                if thread_ts is None:
-                    page = self._client.conversations_history(
-                        channel=channel,
-                        oldest=f"{since.timestamp():.6f}",
-                        limit=HISTORY_PAGE,
-                        include_all_metadata=True,
-                        cursor=cursor,
-                    )
-                else:
-                    page = self._client.conversations_replies(
-                        channel=channel,
-                        ts=thread_ts,
-                        oldest=f"{since.timestamp():.6f}",
-                        limit=HISTORY_PAGE,
-                        include_all_metadata=True,
-                        cursor=cursor,
-                    )
-                for message in page.get("messages") or []:
-                    if _key_of(message) == key:
-                        return str(message["ts"])
-                metadata = page.get("response_metadata") or {}
-                cursor = metadata.get("next_cursor") or None
-                if not cursor:
-                    return None
-        except SlackApiError as exc:
-            log.warning("looking for a posted notification failed: %s", _error(exc))
-        except Exception as exc:
-            log.warning("looking for a posted notification failed: %s", type(exc).__name__)
+        channel = self._resolve(channel) or channel
+        for _ in range(HISTORY_PAGES):
+            if thread_ts is None:
+                page = self._client.conversations_history(
+                    channel=channel,
+                    oldest=f"{since.timestamp():.6f}",
+                    limit=HISTORY_PAGE,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            else:
+                page = self._client.conversations_replies(
+                    channel=channel,
+                    ts=thread_ts,
+                    oldest=f"{since.timestamp():.6f}",
+                    limit=HISTORY_PAGE,
+                    include_all_metadata=True,
+                    cursor=cursor,
+                )
+            for message in page.get("messages") or []:
+                if _key_of(message) == key:
+                    return str(message["ts"])
+            metadata = page.get("response_metadata") or {}
+            cursor = metadata.get("next_cursor") or None
+            if not cursor:
+                return None
         return None
+
+    def _resolve(self, channel: str) -> str | None:
+        """The channel's id (names looked up once, then remembered); None when unknown or
+        Slack could not be asked (logged)."""
+        if _CHANNEL_ID.match(channel):
+            return channel
+        with self._lock:
+            known = self._ids.get(channel)
+        if known is not None:
+            return known
+        try:
+            found = self.channel_id(channel)
+        except Exception as exc:
+            log.warning("looking up channel %s failed: %s", channel[:80], type(exc).__name__)
+            raise ChannelLookupFailed(channel) from exc
+        if found is not None:
+            with self._lock:
+                self._ids[channel] = found
+        return found
 
     def channel_id(self, channel: str) -> str | None:
         """The id of a channel named ``#name``, ``name`` or by id; None when Slack has no
-        such channel the bot can see."""
+        such channel the bot can see.
+
+        Raises:
+            SlackApiError: Slack refused the lookup (missing scope, bad token).
+        """
         wanted = channel.strip().lstrip("#")
         if not wanted:
             return None
-        if wanted[:1] in ("C", "G", "D") and wanted.upper() == wanted:
+        if _CHANNEL_ID.match(wanted):
             try:
                 info = self._client.conversations_info(channel=wanted)
                 return str(info["channel"]["id"])

@@ -1,0 +1,1 @@
+"""Run notifications in Slack: webhooks in, the outbox delivered through Slack's Web API."""
