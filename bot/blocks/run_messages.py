@@ -167,7 +167,9 @@ def render_reply(reply: ThreadReply) -> SlackMessage:
     else:
         head = f"{STATUS_EMOJI[reply.status]} {title}: {STATUS_WORDS[reply.status]}"
     blocks: list[Block] = [section(head)]
-    if reply.body.strip():
+    if reply.body.strip() and reply.formatted:
+        blocks.append(section(truncate(reply.body, BODY_CHARS)))
+    elif reply.body.strip():
         blocks.append(section(_preformatted(reply.body)))
     if reply.oncall_asked:
         people = [m for m in (mention(uid) for uid in reply.mention_user_ids) if m]

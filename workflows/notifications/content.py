@@ -113,4 +113,5 @@ def build_reply(
         body=str(payload.get("body") or ""),
         mention_user_ids=tuple(mention_user_ids),
         oncall_asked=bool(payload.get("oncall")),
+        formatted=bool(payload.get("formatted")),
     )

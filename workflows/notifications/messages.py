@@ -120,6 +120,8 @@ class ThreadReply:
         status: The status it is about (for unknown statuses: ``UNKNOWN``).
         raw_status: The source's word for it.
         body: Longer text (a plan summary, an error); may be empty.
+        formatted: ``body`` is a summary Callboard formatted and escaped for chat itself;
+            otherwise it is text as a sender wrote it, to be shown verbatim.
         mention_user_ids: Slack user ids to mention (the people on call).
         oncall_asked: On-call mentions were asked for (``mention_user_ids`` may still be
             empty when nobody is found).
@@ -133,6 +135,7 @@ class ThreadReply:
     body: str
     mention_user_ids: tuple[str, ...] = ()
     oncall_asked: bool = False
+    formatted: bool = False
 
     @property
     def text(self) -> str:

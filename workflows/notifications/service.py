@@ -230,10 +230,11 @@ class NotificationService:
             return None
         if event.status in TERMINAL_STATUSES:
             if event.status is RunStatus.SUCCEEDED:
-                return ("end", ReplyKind.DETAIL) if event.detail else None
+                return ("end", ReplyKind.DETAIL) if event.detail or event.summary else None
             return "end", ReplyKind.FAILURE
-        if event.detail and (event.status is RunStatus.PLANNED or event.plan is not None):
-            return f"plan:{_digest(event.detail)}", ReplyKind.PLAN
+        text = event.summary or event.detail
+        if text and (event.status is RunStatus.PLANNED or event.plan is not None):
+            return f"plan:{_digest(text)}", ReplyKind.PLAN
         return None
 
     def _facts(self, state: RunState) -> tuple[RunFacts, ComponentInfo | None]:
@@ -302,7 +303,8 @@ class NotificationService:
                         "reply": kind.value,
                         "status": event.status.value,
                         "raw_status": event.raw_status,
-                        "body": event.detail or "",
+                        "body": event.summary or event.detail or "",
+                        "formatted": event.summary is not None,
                         "oncall": kind is ReplyKind.FAILURE
                         and event.status is RunStatus.FAILED
                         and target.also_oncall,

@@ -115,7 +115,10 @@ class RunEvent:
         commit_message: The commit's first line or the run's message.
         links: Links to show (run page first).
         plan: Plan counts for terraform runs once a plan is known.
-        detail: Longer text for the run's thread (a plan summary, an error).
+        detail: Longer text for the run's thread (an error, a note), shown as sent.
+        summary: A summary Callboard wrote itself (a terraform plan or run summary from
+            :mod:`workflows.terraform`), already formatted and escaped for chat; it takes
+            the place of ``detail`` in the thread. Never text a sender wrote.
     """
 
     source: str
@@ -134,6 +137,7 @@ class RunEvent:
     links: tuple[RunLink, ...] = field(default=())
     plan: PlanCounts | None = None
     detail: str | None = None
+    summary: str | None = None
 
     def __post_init__(self) -> None:
         if self.occurred_at.tzinfo is None:

@@ -24,6 +24,13 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from workflows.runs.events import PlanCounts, RunEvent, RunKind, RunStatus, derived_event_id
+from workflows.terraform import (
+    PlanFormatError,
+    render_plan_text,
+    render_stream_text,
+    summarize_plan,
+    summarize_stream,
+)
 from workflows.webhooks.delivery import InboundDelivery
 from workflows.webhooks.errors import describe, malformed
 from workflows.webhooks.fields import first_line, links, parse_timestamp
@@ -103,6 +110,27 @@ def _text(payload: dict[str, Any], key: str) -> str | None:
     return (value or "").strip() or None
 
 
+def _terraform_summary(payload: dict[str, Any]) -> tuple[PlanCounts | None, str | None]:
+    """Plan counts and the thread summary of ``terraform_plan`` or ``terraform_log``.
+
+    Raises:
+        WebhookError: 400 when the plan or the log cannot be read.
+    """
+    plan = payload.get("terraform_plan")
+    log = payload.get("terraform_log")
+    try:
+        if plan is not None:
+            summary = summarize_plan(plan)
+            return summary.counts, render_plan_text(summary)
+        if log is not None:
+            stream = summarize_stream(log)
+            return stream.counts, render_stream_text(stream)
+    except PlanFormatError as exc:
+        field = "terraform_plan" if plan is not None else "terraform_log"
+        raise malformed(f"{field}: {exc}") from exc
+    return None, None
+
+
 def translate(payload: dict[str, Any]) -> InboundDelivery:
     """The run event of one generic delivery.
 
@@ -125,6 +153,7 @@ def translate(payload: dict[str, Any]) -> InboundDelivery:
         canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
         event_id = derived_event_id(SOURCE, canonical)
     counts = payload.get("plan_counts")
+    plan, summary = _terraform_summary(payload)
     event = RunEvent(
         source=SOURCE,
         run_id=run_id,
@@ -140,7 +169,8 @@ def translate(payload: dict[str, Any]) -> InboundDelivery:
         commit=_text(payload, "commit"),
         commit_message=first_line(payload.get("commit_message")),
         links=links(*((link["label"], link["url"]) for link in payload.get("links") or ())),
-        plan=PlanCounts(**counts) if counts is not None else None,
+        plan=PlanCounts(**counts) if counts is not None else plan,
         detail=_text(payload, "detail"),
+        summary=summary,
     )
     return InboundDelivery(SOURCE, sender_event_id, (event,))

@@ -104,6 +104,23 @@ GENERIC_EVENT_SCHEMA: dict[str, Any] = {
             },
         },
         "detail": _optional_text("Longer text for the run's thread: a summary, an error.", 10_000),
+        "terraform_plan": {
+            "type": "object",
+            "description": (
+                "For terraform runs: the plan as `terraform show -json` prints it; Callboard "
+                "posts its summary (counts, resources by action, drift; sensitive values "
+                "left out) in the run's thread."
+            ),
+        },
+        "terraform_log": {
+            "type": "string",
+            "maxLength": 900_000,
+            "description": (
+                "For terraform runs: the machine-readable log of `terraform plan -json` or "
+                "`terraform apply -json` (one JSON object a line); Callboard posts its "
+                "summary (counts, errors with their diagnostics) in the run's thread."
+            ),
+        },
     },
 }
 """The schema every generic delivery must satisfy."""

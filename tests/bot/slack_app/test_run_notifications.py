@@ -160,3 +160,16 @@ def test_notifications_check_names_unknown_channels(make_bot: MakeBot) -> None:
     answer = wait_for(lambda: bot.bot_messages("alice", "payments"))[0]
     text = blocks_text(answer)
     assert "C0CHECKOUT" in text and "1 of 2 channels are unknown" in text
+
+
+def test_a_terraform_plan_is_summarised_in_the_thread(make_bot: MakeBot) -> None:
+    bot = notify_bot(make_bot)
+    plan = json.loads((TFC / "tfbuddy-plan-markdown" / "replace.tfplan.json").read_text())
+    event = generic_event("tf-1", "planned", kind="terraform", terraform_plan=plan)
+    assert post_generic(bot, event).status_code == 202
+    card = wait_for(lambda: top_level(bot, "payments"))[0]
+    reply = wait_for(lambda: thread_replies(bot, card), what="the plan reply")[0]
+    text = blocks_text(reply)
+    assert "Replace (5)" in text and "random_pet.rando[0]" in text
+    assert "```" not in text, "our own summary is formatted, not quoted"
+    assert "\u00b15" in blocks_text(wait_for(lambda: bot.state.find_message(card.channel, card.ts)))
