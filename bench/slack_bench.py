@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import gc
 import json
 import math
 import os
@@ -103,21 +102,19 @@ def _resolve(future: asyncio.Future[float], at: float) -> None:
 # -- the bot, in its own process --------------------------------------------------------------
 
 
-def serve_bot(config: Path, port: int, *, freeze_gc: bool = False) -> None:
-    """Run the bot on ``127.0.0.1:port`` (the worker side of :func:`start_bot`); with
-    ``freeze_gc`` the objects alive after loading the index are moved out of the cyclic
-    garbage collector's reach (``gc.freeze``)."""
+def serve_bot(config: Path, port: int) -> None:
+    """Run the bot on ``127.0.0.1:port`` (the worker side of :func:`start_bot`), its search
+    index loaded and the heap settled as ``callboard serve`` does after loading it."""
     import uvicorn
 
     from bot.app import create_app
+    from bot.scheduler import settle_heap
     from bot.settings import load_settings
     from bot.wiring import build_wiring
 
     wiring = build_wiring(load_settings(config))
     wiring.discovery().search.search("warm up the index", limit=1)
-    if freeze_gc:
-        gc.collect()
-        gc.freeze()
+    settle_heap()
     app = create_app(wiring, background=False)
     print("ready", flush=True)
     try:
@@ -126,7 +123,7 @@ def serve_bot(config: Path, port: int, *, freeze_gc: bool = False) -> None:
         wiring.close()
 
 
-def start_bot(config: Path, port: int, *, freeze_gc: bool = False) -> subprocess.Popen[str]:
+def start_bot(config: Path, port: int) -> subprocess.Popen[str]:
     """The bot process, once it has loaded the search index and is about to listen."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
@@ -161,6 +158,41 @@ def start_bot(config: Path, port: int, *, freeze_gc: bool = False) -> subprocess
         if process.poll() is not None or time.monotonic() > deadline:
             raise RuntimeError("the bot did not listen in time")
         time.sleep(0.05)
+
+
+def start_bot_processes(config: Path, port: int, workers: int) -> subprocess.Popen[str]:
+    """``callboard serve --workers N``, once every process answers searches quickly (each
+    loads its own search index at start)."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    env.setdefault("CALLBOARD_LOG_LEVEL", "WARNING")
+    command = [sys.executable, "-m", "bot.cli", "serve", "--config", str(config)]
+    command += ["--port", str(port), "--workers", str(workers)]
+    process = subprocess.Popen(
+        command,
+        cwd=PROJECT_ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    deadline = time.monotonic() + 180
+    fast = 0
+    while fast < 20 * workers:
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError("the bot processes did not get ready in time")
+        try:
+            started = time.perf_counter()
+            answer = httpx.get(
+                f"http://127.0.0.1:{port}/api/search/query", params={"term": "payments"}, timeout=30
+            )
+            quick = answer.status_code == 200 and time.perf_counter() - started < 0.2
+            fast = fast + 1 if quick else 0
+        except httpx.TransportError:
+            fast = 0
+            time.sleep(0.2)
+    return process
 
 
 def bot_config(
@@ -335,7 +367,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
         standin.start()
         config = bot_config(work, layout, database_url, standin.api_url, state.workspace.bot_token)
         started = time.perf_counter()
-        bot_process = start_bot(config, port, freeze_gc=args.freeze_gc)
+        if args.bot_workers > 1:
+            bot_process = start_bot_processes(config, port, args.bot_workers)
+        else:
+            bot_process = start_bot(config, port)
         echo(f"bot: ready in {time.perf_counter() - started:.1f} s (search index loaded)")
         events_url = f"http://127.0.0.1:{port}/slack/events"
         components = layout.component_names or ["payment-service"]
@@ -369,7 +404,7 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
             entities=layout.entities,
             concurrency=args.concurrency,
             warmup=warmup,
-            freeze_gc=args.freeze_gc,
+            bot_workers=args.bot_workers,
         )
         bad = [p for p in state.response_url_posts if p.status != 200]
         figures["answers_refused_by_slack"] = len(bad)
@@ -399,7 +434,7 @@ def report(figures: dict[str, Any], echo: Callable[[str], None]) -> None:
     echo(
         f"Slack commands: {figures['entities']} entities, {figures['concurrency']} concurrent, "
         f"{figures['requests']} timed requests (after {figures['warmup']} warm-up)"
-        + (", gc.freeze() in the bot" if figures.get("freeze_gc") else "")
+        + (f", {figures['bot_workers']} bot processes" if figures.get("bot_workers", 1) > 1 else "")
     )
     for label, key, target in (
         ("ack p50", "ack_p50_ms", None),
@@ -442,15 +477,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument(
-        "--freeze-gc",
-        action="store_true",
-        help="gc.freeze() in the bot once its search index is loaded",
+        "--bot-workers",
+        type=int,
+        default=1,
+        help="run the bot as `callboard serve --workers N` (N server processes)",
     )
     parser.add_argument("--serve-bot", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.serve_bot is not None:
-        serve_bot(args.serve_bot, args.port, freeze_gc=args.freeze_gc)
+        serve_bot(args.serve_bot, args.port)
         return 0
     figures = run(args, print)
     report(figures, print)

@@ -4,6 +4,7 @@ webhooks, health checks, and the background work."""
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -22,9 +23,25 @@ from catalog_store.api.search_routes import create_search_router
 log = logging.getLogger(__name__)
 
 
-def create_app(wiring: Wiring, *, background: bool = True, deliver: bool = True) -> FastAPI:
+def app_from_environment() -> FastAPI:
+    """The app of one server process started by ``callboard serve --workers N``: its own
+    wiring from ``$CALLBOARD_CONFIG`` (and ``CALLBOARD_…`` variables), closed at shutdown."""
+    from pathlib import Path
+
+    from bot.settings import load_settings
+    from bot.wiring import build_wiring
+
+    config = os.environ.get("CALLBOARD_CONFIG")
+    settings = load_settings(Path(config) if config else None)
+    return create_app(build_wiring(settings), close_wiring=True)
+
+
+def create_app(
+    wiring: Wiring, *, background: bool = True, deliver: bool = True, close_wiring: bool = False
+) -> FastAPI:
     """The FastAPI app; with ``background`` the catalog is refreshed on a schedule, with
-    ``deliver`` run notifications are delivered from the outbox."""
+    ``deliver`` run notifications are delivered from the outbox, with ``close_wiring`` the
+    wiring is closed when the app shuts down."""
 
     slack = wiring.slack()
     notifications = wiring.notifications()
@@ -45,6 +62,8 @@ def create_app(wiring: Wiring, *, background: bool = True, deliver: bool = True)
                 slack.stop()
             if scheduler is not None:
                 scheduler.shutdown(wait=False)
+            if close_wiring:
+                wiring.close()
 
     app = FastAPI(title="Callboard", lifespan=lifespan)
     tokens = [token.get_secret_value() for token in wiring.settings.auth.api_tokens]

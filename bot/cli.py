@@ -20,6 +20,7 @@ from bot.settings import Settings, load_settings
 from catalog_store.catalog_writer import ProcessingError
 
 if TYPE_CHECKING:
+    from bot.wiring import Wiring
     from commands.services import Discovery
 
 DEFAULT_CONFIG = "callboard.yaml"
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     _config_option(serve)
     serve.add_argument("--host", help="address to listen on (server.host)")
     serve.add_argument("--port", type=int, help="port to listen on (server.port)")
+    serve.add_argument(
+        "--workers", type=int, help="server processes sharing the port (server.workers)"
+    )
     serve.set_defaults(run=_serve)
 
     dev = commands.add_parser(
@@ -142,6 +146,37 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(path)
 
 
+def _serve_processes(
+    args: argparse.Namespace,
+    settings: Settings,
+    wiring: Wiring,
+    host: str,
+    port: int,
+    workers: int,
+) -> int:
+    """``workers`` server processes on one port, each with its own wiring (the database
+    was migrated here first). Scheduled catalog refreshes run in one process at a time."""
+    import uvicorn
+
+    wiring.close()
+    if args.config.exists():
+        os.environ["CALLBOARD_CONFIG"] = str(args.config.resolve())
+    _echo(
+        f"Callboard catalog API on http://{host}:{port}/api/catalog/entities, "
+        f"{workers} processes (database {_safe_url(settings.database_url())})",
+        flush=True,
+    )
+    uvicorn.run(
+        "bot.app:app_from_environment",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        log_level="info",
+    )
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -151,7 +186,12 @@ def _serve(args: argparse.Namespace) -> int:
     settings = _settings(args)
     host = args.host or settings.server.host
     port = args.port if args.port is not None else settings.server.port
+    workers = args.workers if args.workers is not None else settings.server.workers
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
     wiring = build_wiring(settings)
+    if workers > 1:
+        return _serve_processes(args, settings, wiring, host, port, workers)
     app = create_app(wiring)
     _echo(
         f"Callboard catalog API on http://{host}:{port}/api/catalog/entities "

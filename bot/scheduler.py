@@ -7,8 +7,13 @@ only one of them refreshes at a time; the others skip that tick.
 
 from __future__ import annotations
 
+import fcntl
+import gc
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy import text
@@ -20,11 +25,36 @@ log = logging.getLogger(__name__)
 REFRESH_LOCK_ID = 0x6361_7461  # "cata"
 
 
+@contextmanager
+def sqlite_refresh_lock(database: str | None) -> Iterator[bool]:
+    """An exclusive lock file beside a SQLite database, for the processes of one server
+    (``serve --workers``); True when this process holds it."""
+    if not database or database == ":memory:":
+        yield True
+        return
+    path = Path(database).with_name(Path(database).name + ".refresh-lock")
+    with path.open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def refresh_once(wiring: Wiring) -> bool:
-    """Refresh the catalog unless another replica is doing it; True when this one ran."""
+    """Refresh the catalog unless another replica or process is doing it; True when this
+    one ran."""
     if wiring.engine.dialect.name != "postgresql":
-        wiring.catalog.refresh_all()
-        wiring.catalog.cleanup_orphans()
+        with sqlite_refresh_lock(wiring.engine.url.database) as held:
+            if not held:
+                log.info("another process is refreshing the catalog; skipping this run")
+                return False
+            wiring.catalog.refresh_all()
+            wiring.catalog.cleanup_orphans()
         return True
     with wiring.engine.connect() as connection:
         got = connection.execute(
@@ -104,9 +134,20 @@ def _guarded_digest(wiring: Wiring) -> None:
 def _guarded_search_refresh(wiring: Wiring) -> None:
     """Bring the discovery index up to the catalog's change counter, off the query path."""
     try:
-        wiring.search.refresh()
+        stats = wiring.search.refresh()
     except Exception:
         log.exception("search index refresh failed")
+        return
+    if stats.full:
+        settle_heap()
+
+
+def settle_heap() -> None:
+    """Move what is alive now (the freshly loaded search index, the catalog caches) out of
+    the cyclic garbage collector's reach: collections then scan only new objects, so
+    commands are not paused while hundreds of thousands of index objects are walked."""
+    gc.collect()
+    gc.freeze()
 
 
 def _guarded_refresh(wiring: Wiring) -> None:

@@ -51,6 +51,7 @@ class ServerSettings(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=7007, ge=0, le=65535)
     base_url: str | None = None
+    workers: int = Field(default=1, ge=1, le=64)
 
 
 class DatabaseSettings(_Section):

@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from bot.app import create_app
+from bot.scheduler import refresh_once, sqlite_refresh_lock
 from bot.wiring import Wiring
 from tests.app_wiring import wiring_over
 from tests.catalog_store.ingest.conftest import component
@@ -53,7 +54,27 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_callboard_serve_on_the_example_configuration(tmp_path: Path) -> None:
+def server_processes(pid: int) -> list[int]:
+    """The processes serving requests: ``pid`` itself, or its spawned workers."""
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    workers = [
+        int(child)
+        for child in children
+        if "spawn_main" in Path(f"/proc/{child}/cmdline").read_text(errors="replace")
+    ]
+    return workers or [pid]
+
+
+def test_one_process_refreshes_a_sqlite_catalog_at_a_time(tmp_path: Path) -> None:
+    with wiring_over(tmp_path, f"sqlite:///{tmp_path / 'c.db'}", component("svc")) as wiring:
+        with sqlite_refresh_lock(wiring.engine.url.database) as held:
+            assert held
+            assert refresh_once(wiring) is False
+        assert refresh_once(wiring) is True
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_callboard_serve_on_the_example_configuration(tmp_path: Path, workers: int) -> None:
     examples = tmp_path / "examples"
     shutil.copytree(REPO / "examples", examples, ignore=shutil.ignore_patterns(".callboard"))
     port = free_port()
@@ -66,6 +87,8 @@ def test_callboard_serve_on_the_example_configuration(tmp_path: Path) -> None:
             str(examples / "callboard.yaml"),
             "--port",
             str(port),
+            "--workers",
+            str(workers),
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -88,6 +111,7 @@ def test_callboard_serve_on_the_example_configuration(tmp_path: Path) -> None:
         assert body is not None, "the example catalog was not served in time"
         assert body["spec"]["owner"] == "payments-team"
         assert (examples / ".callboard/callboard.db").exists()
+        assert len(server_processes(process.pid)) == workers
     finally:
         process.send_signal(signal.SIGINT)
         output, _ = process.communicate(timeout=20)
