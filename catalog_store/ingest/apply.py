@@ -8,6 +8,7 @@ Every write shares one value of the catalog's change counter.
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -28,6 +29,8 @@ from catalog_store.ingest.entity_writes import EntityWriter
 from catalog_store.ingest.file_processing import EntityCandidate
 from catalog_store.ingest.file_records import (
     delete_file_records,
+    file_record_values,
+    insert_file_records,
     mark_file_stale,
     replace_location_errors,
     save_file_record,
@@ -73,9 +76,12 @@ class LocationApplier:
         self._errors: list[ProcessingError] = []
         self._owners: dict[str, str] = {}
         self._refused: dict[str, list[ProcessingError]] = {}
+        self._previous: dict[str, PreviousFile] = {}
+        self._new_files: list[tuple[str, dict[str, Any]]] = []
 
     def apply(self, visits: Iterable[Visit], previous: dict[str, PreviousFile]) -> None:
         """Write every visit; :meth:`finish` completes the run."""
+        self._previous = previous
         pending: list[EntityCandidate] = []
         for visit in visits:
             self._visited.add(visit.address)
@@ -113,6 +119,7 @@ class LocationApplier:
                 pending = []
         if pending:
             self._upsert(pending)
+        self._flush_new_files()
 
     def finish(
         self,
@@ -144,6 +151,19 @@ class LocationApplier:
         errors: Sequence[ProcessingError],
         dependencies: dict[str, str] | None = None,
     ) -> None:
+        if visit.address not in self._previous:
+            # No record yet (the location is locked for this run): insert with the others.
+            values = file_record_values(
+                content_hash=content_hash,
+                targets=visit.targets,
+                refs=refs,
+                errors=errors,
+                dependencies=dependencies,
+            )
+            self._new_files.append((visit.address, values))
+            if len(self._new_files) >= BATCH:
+                self._flush_new_files()
+            return
         save_file_record(
             self.session,
             self.location.id,
@@ -154,6 +174,10 @@ class LocationApplier:
             errors=errors,
             dependencies=dependencies,
         )
+
+    def _flush_new_files(self) -> None:
+        insert_file_records(self.session, self.location.id, self._new_files)
+        self._new_files = []
 
     # -- entities -------------------------------------------------------------------------
 
@@ -174,13 +198,14 @@ class LocationApplier:
             )
             fresh.append(candidate)
         existing = self._existing([c.key for c in fresh])
+        new_ids = iter(new_uids(len(fresh) - len(existing)))
         inserts: list[tuple[str, EntityCandidate]] = []
         updates: list[tuple[str, EntityCandidate, int]] = []
         unorphan: list[tuple[str, str]] = []
         for candidate in fresh:
             row = existing.get(candidate.key)
             if row is None:
-                inserts.append((str(uuid.uuid4()), candidate))
+                inserts.append((next(new_ids), candidate))
                 self._seen.add(candidate.key)
                 continue
             if row.location_id != self.location.id and row.orphan_since is None:
@@ -271,6 +296,12 @@ class LocationApplier:
                 )
             self.counter.log(entries, "upsert")
         self.stats.orphaned = len(newly)
+
+
+def new_uids(count: int) -> list[str]:
+    """``count`` random (version 4) uuids, drawn from the system's random source at once."""
+    random = os.urandom(16 * count)
+    return [str(uuid.UUID(bytes=random[i : i + 16], version=4)) for i in range(0, 16 * count, 16)]
 
 
 def _where(display: str, document_index: int, lines: LineIndex) -> str:

@@ -9,14 +9,17 @@ locks the counter row until commit, so values become visible in order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, select, update
 from sqlalchemy.orm import Session
 
 from catalog_store.db.tables import CatalogStateRow, EntityChangeRow, EntityRow
+from catalog_store.ingest.row_inserts import insert_rows
 
 IN_CHUNK = 900
+CHANGE_TABLE = cast(Table, EntityChangeRow.__table__)
+CHANGE_COLUMNS = ("seq", "entity_id", "entity_ref", "op")
 
 
 def chunks(items: Sequence[Any], size: int = IN_CHUNK) -> Iterator[Sequence[Any]]:
@@ -49,9 +52,8 @@ class ChangeCounter:
 
     def log(self, entries: Iterable[tuple[str, str]], op: str) -> None:
         """Record ``(entity_id, entity_ref)`` pairs in the change log."""
-        rows = [{"seq": self.seq, "entity_id": i, "entity_ref": r, "op": op} for i, r in entries]
-        if rows:
-            self._session.execute(insert(EntityChangeRow), rows)
+        rows = [(self.seq, i, r, op) for i, r in entries]
+        insert_rows(self._session, CHANGE_TABLE, CHANGE_COLUMNS, rows)
 
     def touch(self, keys: set[str]) -> None:
         """Bump entities whose relations changed because another entity changed."""

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from itertools import islice
 
 from catalog_store.catalog_writer import ProcessingError
 from catalog_store.ingest.file_processing import (
@@ -14,8 +15,8 @@ from catalog_store.ingest.file_processing import (
     FileResult,
     LocationTarget,
     content_hash,
-    process_file,
 )
+from catalog_store.ingest.file_workers import FileProcessor
 from catalog_store.ingest.sources import SourceError, SourceTree
 
 log = logging.getLogger(__name__)
@@ -71,20 +72,39 @@ class TreeSet:
 
 
 class Crawler:
-    """Breadth-first walk from a location's root targets."""
+    """Breadth-first walk from a location's root targets.
+
+    Files already queued are read and handed to worker processes ahead of the walk
+    (see :mod:`catalog_store.ingest.file_workers`); visits still come out in walk order.
+    """
 
     def __init__(
-        self, trees: TreeSet, context: FileContext, previous: Mapping[str, PreviousFile]
+        self,
+        trees: TreeSet,
+        context: FileContext,
+        previous: Mapping[str, PreviousFile],
+        *,
+        workers: int | None = None,
     ) -> None:
         self._trees = trees
         self._context = context
         self._previous = previous
+        self._workers = workers
         self._parents: dict[str, str | None] = {}
+        self._started: dict[str, Callable[[], Visit]] = {}
         self.complete = True
         self.root_errors: list[ProcessingError] = []
 
     def crawl(self, roots: list[LocationTarget]) -> Iterator[Visit]:
         """Yield every file reachable from ``roots``, each once."""
+        processor = FileProcessor(self._context, self._workers)
+        try:
+            yield from self._crawl(roots, processor)
+        finally:
+            processor.close()
+            self._started.clear()
+
+    def _crawl(self, roots: list[LocationTarget], processor: FileProcessor) -> Iterator[Visit]:
         queue: deque[tuple[str, str | None]] = deque()
         for root in roots:
             addresses, errors = self._resolve(root, None)
@@ -99,7 +119,11 @@ class Crawler:
             address, _parent = queue.popleft()
             if len(self._parents) > MAX_FILES_PER_LOCATION:
                 raise SourceError(f"more than {MAX_FILES_PER_LOCATION} files in one location")
-            visit = self._visit(address)
+            pending = self._started.pop(address, None) or self._begin(address, processor)
+            for ahead, _ in islice(queue, processor.in_flight_limit):
+                if ahead not in self._started:
+                    self._started[ahead] = self._begin(ahead, processor)
+            visit = pending()
             for target in visit.targets:
                 children, errors = self._resolve(target, address)
                 visit.errors.extend(errors)
@@ -111,7 +135,8 @@ class Crawler:
                         queue.append((child, address))
             yield visit
 
-    def _visit(self, address: str) -> Visit:
+    def _begin(self, address: str, processor: FileProcessor) -> Callable[[], Visit]:
+        """Read a file and start processing it if it changed; the callable gives the visit."""
         tree = self._trees.for_address(address)
         display = tree.display(address)
         try:
@@ -120,7 +145,8 @@ class Crawler:
             failed = FileResult(address=address, display=display, content_hash="", failed=True)
             message = str(exc).removeprefix(f"{display}: ")
             failed.errors.append(ProcessingError(display, message))
-            return Visit(address, display, "", failed, targets=self._previous_targets(address))
+            unread = Visit(address, display, "", failed, targets=self._previous_targets(address))
+            return lambda: unread
         digest = content_hash(raw)
         previous = self._previous.get(address)
         if (
@@ -128,10 +154,16 @@ class Crawler:
             and previous.content_hash == digest
             and self._same_dependencies(previous.dependencies)
         ):
-            return Visit(address, display, digest, None, targets=list(previous.targets))
-        result = process_file(address, display, raw, self._context)
-        targets = self._previous_targets(address) if result.failed else list(result.targets)
-        return Visit(address, display, digest, result, targets=targets)
+            unchanged = Visit(address, display, digest, None, targets=list(previous.targets))
+            return lambda: unchanged
+        pending = processor.start(address, display, raw)
+
+        def visit() -> Visit:
+            result = pending()
+            targets = self._previous_targets(address) if result.failed else list(result.targets)
+            return Visit(address, display, digest, result, targets=targets)
+
+        return visit
 
     def _previous_targets(self, address: str) -> list[LocationTarget]:
         """A file that cannot be read now keeps leading to what it led to before."""

@@ -9,8 +9,6 @@ change counter value.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, cast
 
@@ -19,8 +17,8 @@ from sqlalchemy.orm import Session, aliased
 
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
 from catalog_store.ingest.change_log import ChangeCounter, chunks
-from catalog_store.ingest.file_processing import EntityCandidate
-from catalog_store.model import build_search_rows
+from catalog_store.ingest.file_processing import UID_SEARCH_KEY, EntityCandidate
+from catalog_store.ingest.row_inserts import insert_rows
 
 MAX_SEARCH_VALUE = 200
 
@@ -30,28 +28,23 @@ RELATION_TABLE = cast(Table, RelationRow.__table__)
 SEARCH_TABLE = cast(Table, SearchRow.__table__)
 RELATION_COLUMNS = ("originating_entity_id", "source_key", "type", "target_ref", "target_key")
 SEARCH_COLUMNS = ("entity_id", "key", "value")
-
-
-def insert_rows(
-    session: Session, table: Table, columns: Sequence[str], rows: Sequence[Sequence[Any]]
-) -> None:
-    """Insert plain rows (values in ``columns`` order) with one ``executemany``.
-
-    On SQLite the statement goes straight to the driver, which skips SQLAlchemy's per-row
-    parameter processing (the columns here are plain strings, which need none); other
-    databases take SQLAlchemy's batched multi-row ``INSERT``.
-    """
-    if not rows:
-        return
-    connection = session.connection()
-    if connection.dialect.name == "sqlite":
-        preparer = connection.dialect.identifier_preparer
-        names = ", ".join(preparer.quote(name) for name in columns)
-        marks = ", ".join("?" for _ in columns)
-        statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
-        connection.exec_driver_sql(statement, list(rows))
-        return
-    connection.execute(table.insert(), [dict(zip(columns, row, strict=True)) for row in rows])
+RELATION_SEARCH_COLUMNS = ("entity_id", "key", "value", "origin_id")
+ENTITY_COLUMNS = (
+    "id",
+    "entity_ref",
+    "kind",
+    "namespace",
+    "name",
+    "location_id",
+    "source_address",
+    "body",
+    "content_hash",
+    "updated_at",
+    "orphan_since",
+    "change_seq",
+    "generation",
+    "created_at",
+)
 
 
 class EntityWriter:
@@ -65,6 +58,8 @@ class EntityWriter:
         self.counter = counter
         self.now = now
         self.bulk = False
+        self._loaded: dict[str, str] = {}
+        self._waiting: list[tuple[str, str, str, str]] = []
 
     def write(
         self,
@@ -104,62 +99,71 @@ class EntityWriter:
                     for i, c, generation in updates
                 ],
             )
-        if inserts:
-            self.session.execute(
-                ENTITY_TABLE.insert(),
-                [
-                    {**self._entity_values(i, c, seq), "generation": 1, "created_at": self.now}
-                    for i, c in inserts
-                ],
-            )
+        insert_rows(
+            self.session,
+            ENTITY_TABLE,
+            ENTITY_COLUMNS,
+            [(*self._entity_row(i, c, seq), 1, self.now) for i, c in inserts],
+        )
         relation_rows: list[tuple[str, str, str, str, str]] = []
         search_rows: list[tuple[str, str, str | None]] = []
         written = [(i, c) for i, c, _ in updates] + inserts
         for entity_id, candidate in written:
-            for relation in candidate.relations:
-                relation_rows.append(
-                    (
-                        entity_id,
-                        relation.source.key,
-                        relation.type,
-                        str(relation.target),
-                        relation.target.key,
-                    )
-                )
-                if relation.target.key != candidate.key:
-                    touched.add(relation.target.key)
-                if relation.source.key != candidate.key:
-                    touched.add(relation.source.key)
-            with_uid = dict(candidate.body)
-            with_uid["metadata"] = {**candidate.body["metadata"], "uid": entity_id}
-            search_rows.extend(
-                (entity_id, key, value) for key, value in build_search_rows(with_uid, ())
-            )
+            own_key = candidate.key
+            for source_key, relation_type, target_ref, target_key in candidate.relation_rows:
+                relation_rows.append((entity_id, source_key, relation_type, target_ref, target_key))
+                if target_key != own_key:
+                    touched.add(target_key)
+                if source_key != own_key:
+                    touched.add(source_key)
+            search_rows.extend((entity_id, key, value) for key, value in candidate.search_rows)
+            search_rows.append((entity_id, UID_SEARCH_KEY, entity_id.lower()))
         insert_rows(self.session, RELATION_TABLE, RELATION_COLUMNS, relation_rows)
         insert_rows(self.session, SEARCH_TABLE, SEARCH_COLUMNS, search_rows)
         self.counter.log(((i, c.key) for i, c in written), "upsert")
         if self.bulk:
-            return  # relations are indexed once at the end; every entity shares this seq
+            self._index_loaded_relations(written, relation_rows)
+            return  # every entity of a bulk load shares this seq: nothing else to bump
         self._index_relations([i for i, _ in written], [i for i, _ in inserts])
         touched -= {c.key for _, c in written}
         if touched:
             self.counter.touch(touched)
 
     def index_all_relations(self) -> None:
-        """Search rows for every relation whose source entity exists (after a bulk load)."""
-        source = aliased(EntityRow)
-        rows = (
-            select(
-                source.id,
-                literal("relations.") + func.lower(RelationRow.type),
-                RelationRow.target_key,
-                RelationRow.originating_entity_id,
-            )
-            .join(source, source.entity_ref == RelationRow.source_key)
-            .where(func.length(RelationRow.target_key) <= MAX_SEARCH_VALUE)
-        )
-        target = SearchRow.entity_id, SearchRow.key, SearchRow.value, SearchRow.origin_id
-        self.session.execute(insert(SearchRow).from_select(target, rows))
+        """Search rows for the relations of a bulk load whose source entity came after them.
+
+        A bulk load starts from an empty catalog, so the entities it wrote are all there
+        are: a relation whose source was not written by the end has no search row.
+        """
+        rows = [
+            (self._loaded[source_key], key, target_key, origin_id)
+            for source_key, key, target_key, origin_id in self._waiting
+            if source_key in self._loaded
+        ]
+        insert_rows(self.session, SEARCH_TABLE, RELATION_SEARCH_COLUMNS, rows)
+        self._waiting = []
+        self._loaded = {}
+
+    def _index_loaded_relations(
+        self,
+        written: list[tuple[str, EntityCandidate]],
+        relation_rows: list[tuple[str, str, str, str, str]],
+    ) -> None:
+        """Search rows ``relations.<type>`` of a bulk load's relations whose source entity
+        is already written; the others wait for :meth:`index_all_relations`."""
+        loaded = self._loaded
+        loaded.update((c.key, i) for i, c in written)
+        rows: list[tuple[str, str, str, str]] = []
+        for origin_id, source_key, relation_type, _, target_key in relation_rows:
+            if len(target_key) > MAX_SEARCH_VALUE:
+                continue
+            key = f"relations.{relation_type.lower()}"
+            source_id = loaded.get(source_key)
+            if source_id is None:
+                self._waiting.append((source_key, key, target_key, origin_id))
+            else:
+                rows.append((source_id, key, target_key, origin_id))
+        insert_rows(self.session, SEARCH_TABLE, RELATION_SEARCH_COLUMNS, rows)
 
     def _index_relations(self, written: list[str], inserted: list[str]) -> None:
         """Search rows ``relations.<type>`` for the relations of the written entities, on
@@ -187,21 +191,25 @@ class EntityWriter:
                 rows = rows.where(RelationRow.originating_entity_id.not_in(list(written_set)))
             self.session.execute(insert(SearchRow).from_select(target, rows))
 
+    def _entity_row(self, entity_id: str, candidate: EntityCandidate, seq: int) -> tuple[Any, ...]:
+        """The values of :data:`ENTITY_COLUMNS` up to ``change_seq``."""
+        ref = candidate.ref
+        return (
+            entity_id,
+            candidate.key,
+            ref.kind.lower(),
+            ref.namespace.lower(),
+            ref.name.lower(),
+            self.location_id,
+            candidate.address,
+            candidate.body_json,
+            candidate.content_hash,
+            self.now,
+            None,
+            seq,
+        )
+
     def _entity_values(
         self, entity_id: str, candidate: EntityCandidate, seq: int
     ) -> dict[str, Any]:
-        ref = candidate.ref
-        return {
-            "id": entity_id,
-            "entity_ref": candidate.key,
-            "kind": ref.kind.lower(),
-            "namespace": ref.namespace.lower(),
-            "name": ref.name.lower(),
-            "location_id": self.location_id,
-            "source_address": candidate.address,
-            "body": json.dumps(candidate.body, separators=(",", ":"), ensure_ascii=False),
-            "content_hash": candidate.content_hash,
-            "updated_at": self.now,
-            "orphan_since": None,
-            "change_seq": seq,
-        }
+        return dict(zip(ENTITY_COLUMNS, self._entity_row(entity_id, candidate, seq), strict=False))

@@ -20,6 +20,7 @@ from catalog_store.model import (
     EntityRef,
     FieldError,
     Relation,
+    build_search_rows,
     derive_relations,
     entity_ref_of,
     validate_entity,
@@ -29,20 +30,36 @@ from catalog_store.yaml_documents import LineIndex, YamlError, decode_text, load
 MANAGED_BY_LOCATION = "backstage.io/managed-by-location"
 MANAGED_BY_ORIGIN_LOCATION = "backstage.io/managed-by-origin-location"
 SERVER_FIELDS = ("uid", "etag", "generation")
+UID_SEARCH_KEY = "metadata.uid"
+
+RelationValues = tuple[str, str, str, str]
+"""A relation as stored: ``(source_key, type, target_ref, target_key)``."""
 
 
 @dataclass(slots=True)
 class EntityCandidate:
-    """A valid entity read from a file, ready to be stored."""
+    """A valid entity read from a file, ready to be stored.
+
+    Besides the entity itself it carries what storing it takes, prepared where the file
+    was read (possibly another process): the body as stored JSON, its relations as row
+    values, and its search rows except ``metadata.uid`` (the uid is given when stored).
+    """
 
     ref: EntityRef
     address: str
     display: str
-    body: dict[str, Any]
-    relations: list[Relation]
+    body_json: str
+    relation_rows: list[RelationValues]
+    search_rows: list[tuple[str, str | None]]
     content_hash: str
     document_index: int
     lines: LineIndex
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """The entity as stored (without uid, etag, relations or status)."""
+        body: dict[str, Any] = json.loads(self.body_json)
+        return body
 
     @property
     def line(self) -> int | None:
@@ -188,13 +205,22 @@ def _process_document(
             ref=ref,
             address=result.address,
             display=result.display,
-            body=body,
-            relations=relations,
+            body_json=json.dumps(body, separators=(",", ":"), ensure_ascii=False),
+            relation_rows=relation_values(relations),
+            search_rows=[row for row in build_search_rows(body, ()) if row[0] != UID_SEARCH_KEY],
             content_hash=entity_hash(body),
             document_index=index,
             lines=lines,
         )
     )
+
+
+def relation_values(relations: list[Relation]) -> list[RelationValues]:
+    """Relations as the values of their stored rows."""
+    return [
+        (relation.source.key, relation.type, str(relation.target), relation.target.key)
+        for relation in relations
+    ]
 
 
 def _under_any(path: tuple[str | int, ...], prefixes: list[tuple[str | int, ...]]) -> bool:

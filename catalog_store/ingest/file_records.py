@@ -9,15 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog_store.catalog_writer import ProcessingError
 from catalog_store.db.tables import LocationFileRow, ProcessingErrorRow
 from catalog_store.ingest.crawler import PreviousFile
 from catalog_store.ingest.file_processing import LocationTarget
+from catalog_store.ingest.row_inserts import insert_rows
+
+FILE_TABLE = cast(Table, LocationFileRow.__table__)
+FILE_COLUMNS = (
+    "location_id",
+    "address",
+    "content_hash",
+    "dependencies",
+    "targets",
+    "entity_refs",
+    "errors",
+)
 
 
 def load_previous_files(session: Session, location_id: str) -> dict[str, PreviousFile]:
@@ -49,13 +61,13 @@ def save_file_record(
     dependencies: dict[str, str] | None = None,
 ) -> None:
     """Insert or update the record of one file."""
-    values = {
-        "content_hash": content_hash,
-        "dependencies": dependencies or {},
-        "targets": [[t.type, t.target, t.line] for t in targets],
-        "entity_refs": sorted(set(refs)),
-        "errors": [error_json(e) for e in errors],
-    }
+    values = file_record_values(
+        content_hash=content_hash,
+        targets=targets,
+        refs=refs,
+        errors=errors,
+        dependencies=dependencies,
+    )
     updated = session.execute(
         update(LocationFileRow)
         .where(LocationFileRow.location_id == location_id, LocationFileRow.address == address)
@@ -65,6 +77,40 @@ def save_file_record(
         session.execute(
             insert(LocationFileRow).values(location_id=location_id, address=address, **values)
         )
+
+
+def file_record_values(
+    *,
+    content_hash: str,
+    targets: Sequence[LocationTarget],
+    refs: Sequence[str],
+    errors: Sequence[ProcessingError],
+    dependencies: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """The stored values of a file record, apart from its location and address."""
+    return {
+        "content_hash": content_hash,
+        "dependencies": dependencies or {},
+        "targets": [[t.type, t.target, t.line] for t in targets],
+        "entity_refs": sorted(set(refs)),
+        "errors": [error_json(e) for e in errors],
+    }
+
+
+def insert_file_records(
+    session: Session, location_id: str, records: Sequence[tuple[str, dict[str, Any]]]
+) -> None:
+    """Insert records of files the location had no record of: ``(address, values)`` pairs,
+    values from :func:`file_record_values`."""
+    insert_rows(
+        session,
+        FILE_TABLE,
+        FILE_COLUMNS,
+        [
+            (location_id, address, *(values[name] for name in FILE_COLUMNS[2:]))
+            for address, values in records
+        ],
+    )
 
 
 def mark_file_stale(

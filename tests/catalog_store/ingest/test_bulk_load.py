@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import aliased
 
-from catalog_store.db.tables import Base
+from catalog_store.db.tables import Base, EntityRow, SearchRow
+from catalog_store.ingest import apply
 from tests.catalog_store.ingest.conftest import ServiceFactory, component, entities, write
 from tests.conftest import CatalogDb
 
@@ -64,3 +66,108 @@ def test_a_failed_first_load_keeps_the_indexes(
         )
     assert search_indexes(catalog_db) == before
     assert entities(catalog_db) == {}
+
+
+def relation_search_rows(db: CatalogDb) -> set[tuple[str, str, str, str]]:
+    """``(entity, key, value, originating entity)`` of every ``relations.*`` search row."""
+    holder, origin = aliased(EntityRow), aliased(EntityRow)
+    with db.sessions() as session:
+        rows = session.execute(
+            select(holder.entity_ref, SearchRow.key, SearchRow.value, origin.entity_ref)
+            .join(holder, holder.id == SearchRow.entity_id)
+            .join(origin, origin.id == SearchRow.origin_id)
+            .where(SearchRow.key.like("relations.%"))
+        ).all()
+    return {(r[0], r[1], r[2] or "", r[3]) for r in rows}
+
+
+RELATED_FILES = {
+    "a.yaml": component("svc", owner="team-a", dependsOn=["component:later"])
+    + "---\n"
+    + component("lonely", owner="team-missing"),
+    "b.yaml": component("later", owner="team-a"),
+    "c.yaml": (
+        "apiVersion: backstage.io/v1alpha1\nkind: Group\nmetadata:\n  name: team-a\n"
+        "spec:\n  type: team\n  children: []\n"
+    ),
+}
+RELATED_ROWS = {
+    ("component:default/svc", "relations.ownedby", "group:default/team-a", "component:default/svc"),
+    ("group:default/team-a", "relations.ownerof", "component:default/svc", "component:default/svc"),
+    (
+        "component:default/svc",
+        "relations.dependson",
+        "component:default/later",
+        "component:default/svc",
+    ),
+    (
+        "component:default/later",
+        "relations.dependencyof",
+        "component:default/svc",
+        "component:default/svc",
+    ),
+    (
+        "component:default/later",
+        "relations.ownedby",
+        "group:default/team-a",
+        "component:default/later",
+    ),
+    (
+        "group:default/team-a",
+        "relations.ownerof",
+        "component:default/later",
+        "component:default/later",
+    ),
+    (
+        "component:default/lonely",
+        "relations.ownedby",
+        "group:default/team-missing",
+        "component:default/lonely",
+    ),
+}
+
+
+def catalog_location(tmp_path: Path) -> str:
+    """A Location naming the files of :data:`RELATED_FILES` in order."""
+    for name, text in RELATED_FILES.items():
+        write(tmp_path / name, text)
+    targets = "".join(f"  - ./{name}\n" for name in RELATED_FILES)
+    root = "apiVersion: backstage.io/v1alpha1\nkind: Location\nmetadata:\n  name: root\n"
+    return str(write(tmp_path / "all.yaml", f"{root}spec:\n  targets:\n{targets}"))
+
+
+@pytest.mark.parametrize("batch", [1, 500])
+def test_a_first_load_indexes_relations_on_whichever_side_exists(
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    catalog_db: CatalogDb,
+    monkeypatch: pytest.MonkeyPatch,
+    batch: int,
+) -> None:
+    """With one file per batch, relations reach sources written in earlier batches, later
+    batches, or never; with one batch, every source is there."""
+    monkeypatch.setattr(apply, "BATCH", batch)
+    make_service(catalog_location(tmp_path)).refresh_all()
+    assert relation_search_rows(catalog_db) == RELATED_ROWS
+
+
+def test_a_later_load_indexes_the_same_relation_rows(
+    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
+    write(tmp_path / "first" / "x.yaml", component("unrelated"))
+    make_service(str(tmp_path / "first" / "x.yaml")).refresh_all()
+    make_service(str(tmp_path / "first" / "x.yaml"), catalog_location(tmp_path)).refresh_all()
+    assert relation_search_rows(catalog_db) == RELATED_ROWS | {
+        (
+            "component:default/unrelated",
+            "relations.ownedby",
+            "group:default/team-a",
+            "component:default/unrelated",
+        ),
+        (
+            "group:default/team-a",
+            "relations.ownerof",
+            "component:default/unrelated",
+            "component:default/unrelated",
+        ),
+    }

@@ -1,0 +1,142 @@
+"""Processing catalog files in worker processes while the crawl (and the writer) go on.
+
+Parsing and validating YAML is most of the CPU work of a large first load, and it needs
+nothing but the file's bytes, so a crawl that meets many files to process hands them to
+a small process pool and collects the results in crawl order. A file that names
+placeholders (``$text``, ``$json``, ...) reads other files while it is processed, so it
+is processed in the crawling process, as are all files of a crawl with few of them
+(starting processes would cost more than it saves).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from catalog_store.ingest.file_processing import FileContext, FileResult, process_file
+from catalog_store.ingest.rules import KindRules
+from catalog_store.ingest.sources import SourceError
+
+POOL_AFTER_FILES = 8
+"""A crawl starts its worker processes at the file to process after this many."""
+IN_FLIGHT_PER_WORKER = 4
+
+
+def default_workers() -> int:
+    """Worker processes on this machine: two, or none on a single CPU."""
+    return 2 if (os.cpu_count() or 1) > 1 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class FixedAnnotation:
+    """The ``managed-by-location`` annotation of one file, computed by the crawl."""
+
+    value: str
+
+    def __call__(self, _address: str) -> str:
+        """The annotation, whatever the address."""
+        return self.value
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerContext:
+    """The picklable part of a :class:`FileContext` that files without placeholders need."""
+
+    location_type: str
+    origin_annotation: str
+    rules: KindRules
+    skip_remote_placeholders: bool
+
+
+def _no_reader(target: str, _base: str) -> tuple[str, bytes]:
+    raise SourceError(f"{target}: placeholders are not read in worker processes")
+
+
+def process_in_worker(
+    address: str, display: str, raw: bytes, context: WorkerContext, annotation: str
+) -> FileResult:
+    """:func:`process_file` for a file without placeholders, in a worker process."""
+    full = FileContext(
+        location_type=context.location_type,
+        origin_annotation=context.origin_annotation,
+        rules=context.rules,
+        reader=_no_reader,
+        annotation=FixedAnnotation(annotation),
+        skip_remote_placeholders=context.skip_remote_placeholders,
+    )
+    return process_file(address, display, raw, full)
+
+
+PendingResult = Callable[[], FileResult]
+
+
+class FileProcessor:
+    """Processes the files of one crawl, in worker processes once there are many."""
+
+    def __init__(self, context: FileContext, workers: int | None = None) -> None:
+        self._context = context
+        self._workers = default_workers() if workers is None else workers
+        self._worker_context = WorkerContext(
+            location_type=context.location_type,
+            origin_annotation=context.origin_annotation,
+            rules=context.rules,
+            skip_remote_placeholders=context.skip_remote_placeholders,
+        )
+        self._pool: ProcessPoolExecutor | None = None
+        self._broken = False
+        self._submitted = 0
+
+    @property
+    def pool_started(self) -> bool:
+        """Whether worker processes are running for this crawl."""
+        return self._pool is not None
+
+    @property
+    def in_flight_limit(self) -> int:
+        """How many files may be handed out ahead of the crawl."""
+        return self._workers * IN_FLIGHT_PER_WORKER
+
+    def start(self, address: str, display: str, raw: bytes) -> PendingResult:
+        """Begin processing a file; the returned callable waits for its result."""
+        self._submitted += 1
+        pool = self._pool_for(raw)
+        if pool is None:
+            return lambda: process_file(address, display, raw, self._context)
+        annotation = self._context.annotation(address)
+        try:
+            future: Future[FileResult] = pool.submit(
+                process_in_worker, address, display, raw, self._worker_context, annotation
+            )
+        except (BrokenProcessPool, RuntimeError, OSError):
+            self._broken = True
+            return lambda: process_file(address, display, raw, self._context)
+
+        def result() -> FileResult:
+            try:
+                return future.result()
+            except BrokenProcessPool:
+                self._broken = True
+                return process_file(address, display, raw, self._context)
+
+        return result
+
+    def close(self) -> None:
+        """Stop the worker processes, if any were started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _pool_for(self, raw: bytes) -> ProcessPoolExecutor | None:
+        if self._workers <= 0 or self._broken or b"$" in raw:
+            return None
+        if self._pool is None:
+            if self._submitted <= POOL_AFTER_FILES:
+                return None
+            self._pool = ProcessPoolExecutor(
+                max_workers=self._workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
