@@ -15,7 +15,7 @@ from concurrent.futures import Future, ThreadPoolExecutor, wait
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 8
+DEFAULT_WORKERS = 4
 """Answers are mostly CPU work under one interpreter lock: a few threads keep Slack calls
 and database reads overlapping without starving the threads that acknowledge requests."""
 

@@ -74,7 +74,7 @@ def create_slack_surface(
         config: The Slack settings.
         engine: The database (event receipts, OAuth installations).
         discovery: The discovery services, made on first use.
-        workers: Threads answering commands after their ``ack`` (default 16).
+        workers: Threads answering commands after their ``ack`` (default ``DEFAULT_WORKERS``, 4).
     """
     teams = TeamDiscovery(discovery)
     emails = UserEmails()
