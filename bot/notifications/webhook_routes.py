@@ -11,6 +11,7 @@ signature.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -26,6 +27,10 @@ from workflows.webhooks import MAX_BODY_BYTES, WebhookError, WebhookSecrets, par
 log = logging.getLogger(__name__)
 
 Accept = Callable[[Sequence[RunEvent]], AcceptResult]
+
+MAX_STORING = 4
+"""Deliveries stored at the same time; the others wait their turn on the event loop (a
+queue of threads all contending for the database and the interpreter lock is slower)."""
 
 
 class BodyTooLarge(Exception):
@@ -60,6 +65,7 @@ def create_webhook_router(
 ) -> APIRouter:
     """The webhook route; events go to ``accept`` (committed before it returns)."""
     router = APIRouter()
+    storing = asyncio.Semaphore(MAX_STORING)
 
     @router.post("/webhooks/{source}", include_in_schema=False)
     async def receive(source: str, request: Request) -> JSONResponse:
@@ -81,7 +87,8 @@ def create_webhook_router(
             log.info("webhook %s: %s", source, delivery.ignored or "no run events")
             return _answer(202, ok=True, accepted=0, ignored=delivery.ignored or "no run events")
         try:
-            result = await run_in_threadpool(accept, delivery.events)
+            async with storing:
+                result = await run_in_threadpool(accept, delivery.events)
         except Exception:
             log.exception("webhook %s: storing %d events failed", source, len(delivery.events))
             return _answer(503, ok=False, error="the events could not be stored; retry later")
