@@ -85,6 +85,7 @@ def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
         next_run_time=datetime.now(UTC) + timedelta(seconds=0.1),
         max_instances=1,
         coalesce=True,
+        misfire_grace_time=None,  # a late start (a busy process) still runs, once
     )
     search_interval = wiring.settings.search.refresh_seconds
     if search_interval > 0:
@@ -97,6 +98,7 @@ def start_scheduler(wiring: Wiring) -> BackgroundScheduler:
             next_run_time=datetime.now(UTC),  # load the index at start, not on the first query
             max_instances=1,
             coalesce=True,
+            misfire_grace_time=None,
         )
     notifications = wiring.notifications()
     digest = wiring.settings.notifications.digest
