@@ -10,7 +10,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.settings import Settings
-from catalog_store.db.engine import create_catalog_engine, make_sessionmaker, migrate
+from catalog_store.db.engine import (
+    create_catalog_engine,
+    make_sessionmaker,
+    make_writer_sessionmaker,
+    migrate,
+)
 from catalog_store.ingest.service import CatalogService
 from catalog_store.oncall import OnCallService
 from catalog_store.ownership import Ownership
@@ -114,7 +119,7 @@ def build_wiring(settings: Settings) -> Wiring:
     migrate_slack_tables(engine)
     migrate_workflow_tables(engine)
     sessions = make_sessionmaker(engine)
-    catalog = CatalogService(sessions, settings.ingest_config())
+    catalog = CatalogService(make_writer_sessionmaker(engine), settings.ingest_config())
     search = CatalogSearch(sessions, max_age_s=settings.search.refresh_seconds)
     return Wiring(
         settings=settings, engine=engine, sessions=sessions, catalog=catalog, search=search

@@ -26,6 +26,10 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+SQLITE_BEGIN_OPTION = "callboard_sqlite_begin"
+"""Execution option naming how SQLite transactions begin (``IMMEDIATE`` for writers)."""
+
+
 def create_catalog_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get WAL, foreign keys and a busy timeout."""
     url = normalise_database_url(url)
@@ -52,7 +56,11 @@ def create_catalog_engine(url: str, **kwargs: Any) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection: Any) -> None:
-            connection.exec_driver_sql("BEGIN")
+            # Writers begin IMMEDIATE (see make_writer_sessionmaker): a deferred transaction
+            # that reads and then writes fails at once when another connection committed
+            # in between, instead of waiting its turn.
+            mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)
@@ -74,3 +82,12 @@ def migrate(engine: Engine) -> None:
 def make_sessionmaker(engine: Engine) -> sessionmaker[Session]:
     """The session factory that every unit of work opens with ``.begin()``."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+def make_writer_sessionmaker(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for units of work that write: on SQLite they take the write lock when they
+    begin (``BEGIN IMMEDIATE``, waiting up to the busy timeout for it), so a transaction
+    that reads before it writes cannot be refused halfway; PostgreSQL is unaffected."""
+    return sessionmaker(
+        engine.execution_options(**{SQLITE_BEGIN_OPTION: "IMMEDIATE"}), expire_on_commit=False
+    )

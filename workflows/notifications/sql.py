@@ -15,6 +15,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.sql.dml import ReturningInsert
 
+from catalog_store.db.engine import SQLITE_BEGIN_OPTION
 from workflows.notifications.tables import (
     DONE,
     PENDING,
@@ -56,6 +57,8 @@ def write_transaction(sessions: sessionmaker[Session]) -> Iterator[Session]:
     writers run side by side (rows are locked where it matters).
     """
     with _writer_lock(sessions), sessions.begin() as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection(execution_options={SQLITE_BEGIN_OPTION: "IMMEDIATE"})
         yield session
 
 
