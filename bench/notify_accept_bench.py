@@ -1,6 +1,6 @@
 """Webhook answer latency: ``accept`` of one event per call, with workers delivering.
 
-Run: ``python -m tests.workflows.notifications.accept_latency --events 5000
+Run: ``python -m bench.notify_accept_bench --events 5000
 [--database-url postgresql+psycopg://...]`` (default: a SQLite file in a temp folder).
 """
 
