@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -127,3 +128,39 @@ def message_content(
 def escape_pointer(key: str) -> str:
     """A JSON-pointer segment (``~`` and ``/`` escaped)."""
     return key.replace("~", "~0").replace("/", "~1")
+
+
+def page_limit(call: Call, default: int, most: int) -> int:
+    """The ``limit`` argument: ``default`` when absent or not positive, at most ``most``."""
+    value = call.text("limit")
+    if value is None:
+        return default
+    try:
+        number = int(value)
+    except ValueError as exc:
+        raise ApiError("invalid_limit") from exc
+    return default if number <= 0 else min(number, most)
+
+
+def decode_cursor(call: Call) -> int:
+    """The offset an opaque ``cursor`` argument stands for (0 without one).
+
+    Raises:
+        ApiError: ``invalid_cursor`` for one the stand-in did not hand out.
+    """
+    cursor = call.text("cursor")
+    if cursor is None:
+        return 0
+    try:
+        decoded = base64.b64decode(cursor.encode(), validate=True).decode()
+        kind, _, offset = decoded.partition(":")
+        if kind != "next":
+            raise ValueError(kind)
+        return max(0, int(offset))
+    except ValueError as exc:
+        raise ApiError("invalid_cursor") from exc
+
+
+def encode_cursor(offset: int) -> str:
+    """The opaque ``next_cursor`` of the page starting at ``offset``."""
+    return base64.b64encode(f"next:{offset}".encode()).decode()

@@ -1,10 +1,19 @@
-"""``auth.test``, ``users.info``, ``users.lookupByEmail``, ``conversations.info``/``join``."""
+"""``auth.test``, ``users.info``, ``users.list``, ``users.lookupByEmail``,
+``conversations.info``/``join``."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.slack_standin.api_common import Call, known_user, require_scope, visible_channel
+from bot.slack_standin.api_common import (
+    Call,
+    decode_cursor,
+    encode_cursor,
+    known_user,
+    page_limit,
+    require_scope,
+    visible_channel,
+)
 from bot.slack_standin.web_request import ApiError, bool_argument
 
 
@@ -33,6 +42,41 @@ def users_info(call: Call) -> dict[str, Any]:
     if bool_argument(call.args, "include_locale"):
         body["locale"] = "en-US"
     return {"ok": True, "user": body}
+
+
+MAX_USERS_PAGE = 1000
+"""The most members one ``users.list`` page holds."""
+
+
+def users_list(call: Call) -> dict[str, Any]:
+    """``users.list``: every member, bots and deactivated accounts included, by id.
+
+    Pages of ``limit`` members (all up to 1000 without one) lead on through
+    ``response_metadata.next_cursor`` (empty on the last page). Emails are shown only with
+    ``users:read.email``. Tier 2: past about 20 calls a minute, ``ratelimited`` with 429
+    and ``Retry-After``.
+    """
+    require_scope(call, "users:read")
+    wait = call.state.tier2_limiter.acquire("users.list")
+    if wait is not None:
+        raise ApiError("ratelimited", status=429, headers={"Retry-After": str(wait)})
+    limit = page_limit(call, MAX_USERS_PAGE, MAX_USERS_PAGE)
+    start = decode_cursor(call)
+    ws = call.workspace
+    with call.state.lock:
+        users = sorted(ws.users.values(), key=lambda u: u.id)
+    page = users[start : start + limit]
+    members = [user.to_slack(ws.team_id) for user in page]
+    if "users:read.email" not in ws.scopes:
+        for member in members:
+            member["profile"].pop("email", None)
+    more = start + limit < len(users)
+    return {
+        "ok": True,
+        "members": members,
+        "cache_ts": int(call.state.clock()),
+        "response_metadata": {"next_cursor": encode_cursor(start + limit) if more else ""},
+    }
 
 
 def users_lookup_by_email(call: Call) -> dict[str, Any]:

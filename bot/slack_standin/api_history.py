@@ -3,10 +3,16 @@ paginated with opaque cursors."""
 
 from __future__ import annotations
 
-import base64
 from typing import Any
 
-from bot.slack_standin.api_common import Call, require_scope, visible_channel
+from bot.slack_standin.api_common import (
+    Call,
+    decode_cursor,
+    encode_cursor,
+    page_limit,
+    require_scope,
+    visible_channel,
+)
 from bot.slack_standin.web_request import ApiError, bool_argument
 
 MAX_HISTORY_LIMIT = 999
@@ -32,8 +38,8 @@ def conversations_history(call: Call) -> dict[str, Any]:
     oldest = _ts_argument(call, "oldest", 0.0)
     latest = _ts_argument(call, "latest", float("inf"))
     inclusive = bool_argument(call.args, "inclusive")
-    limit = _limit(call, 100, MAX_HISTORY_LIMIT)
-    start = _cursor(call)
+    limit = page_limit(call, 100, MAX_HISTORY_LIMIT)
+    start = decode_cursor(call)
     with_metadata = bool_argument(call.args, "include_all_metadata")
     messages = [
         m
@@ -59,7 +65,7 @@ def conversations_history(call: Call) -> dict[str, Any]:
         "channel_actions_ts": None,
         "channel_actions_count": 0,
     }
-    answer["response_metadata"] = {"next_cursor": _encode(start + limit) if more else ""}
+    answer["response_metadata"] = {"next_cursor": encode_cursor(start + limit) if more else ""}
     return answer
 
 
@@ -90,8 +96,8 @@ def conversations_replies(call: Call) -> dict[str, Any]:
     replies.sort(key=lambda m: float(m.ts))
     head = call.state.find_message(channel.id, root)
     thread = ([head] if head is not None else []) + replies
-    limit = _limit(call, 100, MAX_HISTORY_LIMIT)
-    start = _cursor(call)
+    limit = page_limit(call, 100, MAX_HISTORY_LIMIT)
+    start = decode_cursor(call)
     page = thread[start : start + limit]
     with_metadata = bool_argument(call.args, "include_all_metadata")
     rendered = []
@@ -105,7 +111,7 @@ def conversations_replies(call: Call) -> dict[str, Any]:
         "ok": True,
         "messages": rendered,
         "has_more": more,
-        "response_metadata": {"next_cursor": _encode(start + limit) if more else ""},
+        "response_metadata": {"next_cursor": encode_cursor(start + limit) if more else ""},
     }
 
 
@@ -122,8 +128,8 @@ def conversations_list(call: Call) -> dict[str, Any]:
     if "im" in types:
         require_scope(call, "im:read")
     exclude_archived = bool_argument(call.args, "exclude_archived")
-    limit = _limit(call, 100, MAX_LIST_LIMIT)
-    start = _cursor(call)
+    limit = page_limit(call, 100, MAX_LIST_LIMIT)
+    start = decode_cursor(call)
     ws = call.workspace
     with call.state.lock:
         channels = sorted(ws.channels.values(), key=lambda c: c.id)
@@ -142,7 +148,7 @@ def conversations_list(call: Call) -> dict[str, Any]:
     return {
         "ok": True,
         "channels": [c.to_slack(ws.team_id, ws.bot_user_id) for c in page],
-        "response_metadata": {"next_cursor": _encode(start + limit) if more else ""},
+        "response_metadata": {"next_cursor": encode_cursor(start + limit) if more else ""},
     }
 
 
@@ -160,32 +166,3 @@ def _ts_argument(call: Call, name: str, default: float) -> float:
         return float(value)
     except ValueError as exc:
         raise ApiError("invalid_ts_" + name) from exc
-
-
-def _limit(call: Call, default: int, most: int) -> int:
-    value = call.text("limit")
-    if value is None:
-        return default
-    try:
-        number = int(value)
-    except ValueError as exc:
-        raise ApiError("invalid_limit") from exc
-    return default if number <= 0 else min(number, most)
-
-
-def _cursor(call: Call) -> int:
-    cursor = call.text("cursor")
-    if cursor is None:
-        return 0
-    try:
-        decoded = base64.b64decode(cursor.encode(), validate=True).decode()
-        kind, _, offset = decoded.partition(":")
-        if kind != "next":
-            raise ValueError(kind)
-        return max(0, int(offset))
-    except ValueError as exc:
-        raise ApiError("invalid_cursor") from exc
-
-
-def _encode(offset: int) -> str:
-    return base64.b64encode(f"next:{offset}".encode()).decode()

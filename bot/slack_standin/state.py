@@ -28,6 +28,8 @@ from bot.slack_standin.records import (
 )
 from bot.slack_standin.workspace import Workspace
 
+TIER_2 = RateLimit(per_second=20 / 60, burst=20)
+"""Slack's Tier 2 (``users.list``): about 20 calls a minute per method, short bursts allowed."""
 TRIGGER_TTL_SECONDS = 3.0
 RESPONSE_URL_TTL_SECONDS = 30 * 60.0
 RESPONSE_URL_MAX_USES = 5
@@ -60,6 +62,7 @@ class StandinState:
         self.workspace = workspace or Workspace.default()
         self.clock = clock
         self.rate_limiter = RateLimiter(rate_limit or RateLimit(), clock)
+        self.tier2_limiter = RateLimiter(TIER_2, clock)
         self.trigger_ttl = trigger_ttl
         self.response_url_ttl = response_url_ttl
         self.response_url_max_uses = response_url_max_uses

@@ -27,6 +27,7 @@ METHODS: dict[str, Handler] = {
     "views.update": api_views.update_view,
     "views.publish": api_views.publish_view,
     "users.info": api_directory.users_info,
+    "users.list": api_directory.users_list,
     "users.lookupByEmail": api_directory.users_lookup_by_email,
     "conversations.info": api_directory.conversations_info,
     "conversations.join": api_directory.conversations_join,

@@ -7,6 +7,11 @@ Lookups are cached, found and not-found alike, for a TTL, in a bounded, thread-s
 cache; concurrent lookups of one address make a single call. A failing lookup gives
 None (show the name, mention nobody) and is remembered only briefly, so that a Slack
 outage neither floods Slack with retries nor hides people for long once it is over.
+
+A whole roster of the workspace (every member's address, as Slack's ``users.list`` pages
+them) can be handed over with :meth:`PeopleResolver.use_roster`. While it is fresh,
+addresses are answered from it alone: one paged listing every few minutes replaces a
+lookup per person, whom Slack allows only about 50 a minute.
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ DEFAULT_ERROR_TTL = 30.0
 """Seconds a failed lookup is remembered before Slack is asked again."""
 DEFAULT_MAX_ENTRIES = 10_000
 """Most email addresses remembered; the least recently used go first."""
+DEFAULT_ROSTER_MAX_AGE = 3600.0
+"""Seconds a roster answers for the workspace before lookups by address take over again."""
 
 
 class SlackUserDirectory(Protocol):
@@ -43,6 +50,12 @@ class SlackUserDirectory(Protocol):
                 resolver treats any exception as a failed lookup.
         """
         ...
+
+
+@dataclass(frozen=True, slots=True)
+class _Roster:
+    user_ids: Mapping[str, str]
+    loaded: float
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +84,7 @@ class PeopleResolver:
         error_ttl: float = DEFAULT_ERROR_TTL,
         max_entries: int = DEFAULT_MAX_ENTRIES,
         wait_timeout: float = 10.0,
+        roster_max_age: float = DEFAULT_ROSTER_MAX_AGE,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Resolve through ``directory``.
@@ -84,6 +98,7 @@ class PeopleResolver:
             max_entries: Most addresses remembered.
             wait_timeout: Seconds a caller waits for another thread's lookup of the
                 same address before giving up (None is then returned).
+            roster_max_age: Seconds a roster given to :meth:`use_roster` answers alone.
             clock: Monotonic seconds.
         """
         if max_entries < 1:
@@ -98,6 +113,27 @@ class PeopleResolver:
         self._lock = threading.Lock()
         self._cache: OrderedDict[str, _Entry] = OrderedDict()
         self._pending: dict[str, threading.Event] = {}
+        self._roster_max_age = roster_max_age
+        self._roster: _Roster | None = None
+
+    def use_roster(self, user_ids: Mapping[str, str]) -> None:
+        """Answer from a complete roster of the workspace from now on.
+
+        Args:
+            user_ids: The Slack user id of every active member with an address, keyed by
+                address (any case). An address missing from it has no Slack account.
+        """
+        roster = {
+            key: user_id for email, user_id in user_ids.items() if (key := normalise_email(email))
+        }
+        with self._lock:
+            self._roster = _Roster(roster, self._clock())
+
+    def roster_age(self) -> float | None:
+        """Seconds since the roster was handed over; None without one."""
+        with self._lock:
+            roster = self._roster
+        return None if roster is None else self._clock() - roster.loaded
 
     def slack_id_for(self, user_entity: Mapping[str, Any]) -> str | None:
         """The Slack user id of a catalog User entity.
@@ -135,6 +171,9 @@ class PeopleResolver:
         if key is None or email is None:
             return None
         with self._lock:
+            roster = self._roster
+            if roster is not None and self._clock() - roster.loaded < self._roster_max_age:
+                return roster.user_ids.get(key)
             cached = self._fresh(key)
             if cached is not None:
                 return cached.user_id

@@ -83,3 +83,17 @@ def test_nothing_found_is_said_plainly(bot: Bot) -> None:
 def test_commands_in_a_direct_message(bot: Bot) -> None:
     text = answer_to(bot, "bob", "U0BOB", "/idp", "whois ledger")
     assert "ledger" in text.lower()
+
+
+def test_people_are_mentioned_from_the_workspace_roster(bot: Bot) -> None:
+    answer_to(bot, "alice", "payments", "/idp", "help")
+    bot.surface.parts.teams.rosters.wait()
+    listed = bot.state.calls("users.list")
+    assert len(listed) == 1 and listed[0].status == 200
+    looked_up = len(bot.state.calls("users.lookupByEmail"))
+    assert looked_up == 0
+    text = answer_to(bot, "bob", "payments", "/idp", "whois payments-team")
+    assert "<@U0ALICE>" in text or "<@U0BOB>" in text
+    answer_to(bot, "carol", "checkout", "/idp", "oncall payment-service")
+    assert len(bot.state.calls("users.lookupByEmail")) == looked_up
+    assert len(bot.state.calls("users.list")) == 1

@@ -175,3 +175,33 @@ def test_catalog_people_resolved_for_a_team(ownership: Ownership, directory: Fak
     assert directory.calls == ["Bob.Okafor@Acme.example"]
     assert found is not None and resolver.slack_id_for_person(found) == "U0BOB"
     assert len(directory.calls) == 1
+
+
+def test_a_fresh_roster_answers_without_asking_slack() -> None:
+    directory = FakeDirectory({"ana@acme.example": "U0ANA"})
+    clock = Clock()
+    resolver = PeopleResolver(directory, roster_max_age=600, clock=clock)
+    resolver.use_roster({"Ana@Acme.Example": "U0ANA", " bo@acme.example ": "U0BO"})
+    assert resolver.slack_id_for_email("ana@acme.example") == "U0ANA"
+    assert resolver.slack_id_for_email("BO@acme.example") == "U0BO"
+    assert resolver.slack_id_for_email("gone@acme.example") is None
+    assert directory.calls == []
+    assert resolver.roster_age() == 0
+
+
+def test_a_stale_roster_gives_way_to_lookups_by_address() -> None:
+    directory = FakeDirectory({"new@acme.example": "U0NEW"})
+    clock = Clock()
+    resolver = PeopleResolver(directory, roster_max_age=600, clock=clock)
+    resolver.use_roster({"ana@acme.example": "U0ANA"})
+    assert resolver.slack_id_for_email("new@acme.example") is None
+    clock.now += 601
+    assert resolver.slack_id_for_email("new@acme.example") == "U0NEW"
+    assert directory.calls == ["new@acme.example"]
+    resolver.use_roster({"new@acme.example": "U0NEW2"})
+    assert resolver.slack_id_for_email("new@acme.example") == "U0NEW2"
+    assert directory.calls == ["new@acme.example"]
+
+
+def test_without_a_roster_the_age_is_unknown() -> None:
+    assert PeopleResolver(FakeDirectory({})).roster_age() is None
