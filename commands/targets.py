@@ -7,7 +7,7 @@ answer and whose next hits are offered as "did you mean".
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,13 +53,22 @@ def _as_reference(text: str) -> str | None:
         return None
 
 
-def resolve_target(discovery: Discovery, text: str, *, example: str) -> Target:
+def resolve_target(
+    discovery: Discovery,
+    text: str,
+    *,
+    example: str,
+    read: Callable[[str], Mapping[str, Any] | None] | None = None,
+) -> Target:
     """The entity ``text`` means.
 
     Args:
         discovery: The services.
         text: What the person typed.
         example: A sample query for the "tell me what" message, e.g. ``whois payments``.
+        read: Reads a candidate by lower-case ref (None when the catalog no longer has
+            it); ``discovery.lookup`` by default. A command that reads more about the
+            entity anyway passes a reader that keeps what it read.
 
     Raises:
         CommandError: the query is empty or malformed (the message says how to fix it).
@@ -68,9 +77,10 @@ def resolve_target(discovery: Discovery, text: str, *, example: str) -> Target:
     query = clean_query(text)
     if not query:
         raise CommandError(f"Tell me what to look up, for example `{example}`.")
+    read = read or discovery.lookup
     reference = _as_reference(query)
     if reference is not None:
-        entity = discovery.lookup(reference)
+        entity = read(reference)
         if entity is not None:
             return Target(reference, entity, None, ())
     try:
@@ -78,7 +88,7 @@ def resolve_target(discovery: Discovery, text: str, *, example: str) -> Target:
     except QueryError as exc:
         raise CommandError(str(exc)) from None
     for position, hit in enumerate(page.hits):
-        entity = discovery.lookup(hit.entity_ref)
+        entity = read(hit.entity_ref)
         if entity is not None:
             rest = tuple(page.hits[position + 1 :])
             return Target(hit.entity_ref, entity, hit, rest)

@@ -8,7 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from catalog_store.oncall import OnCallAnswer
-from catalog_store.ownership import GroupInfo, OwnedEntities, OwnerAnswer, UserInfo
+from catalog_store.ownership import (
+    EntityOwnership,
+    GroupInfo,
+    OwnedEntities,
+    OwnerAnswer,
+    UserInfo,
+)
 from catalog_store.search import FieldMatch, SearchHit
 from commands.entity_cards import EntityCard, entity_card
 from commands.mentions import collect_mentions
@@ -16,6 +22,8 @@ from commands.services import Discovery
 from commands.targets import resolve_target
 
 OWNED_LIMIT = 10
+PEOPLE_KINDS = frozenset({"group", "user"})
+"""Kinds answered with their members or groups rather than an owner."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +64,18 @@ def whois(discovery: Discovery, text: str, *, at: datetime | None = None) -> Who
     Raises:
         commands.errors.CommandError: the query is empty or malformed, or finds nothing.
     """
-    target = resolve_target(discovery, text, example="whois payment-service")
+    owned_entities: dict[str, EntityOwnership] = {}
+
+    def read(key: str) -> Mapping[str, Any] | None:
+        if key.partition(":")[0] in PEOPLE_KINDS:
+            return discovery.lookup(key)
+        found = discovery.ownership.entity_with_owner(key)
+        if found is None:
+            return None
+        owned_entities[key] = found
+        return found.entity
+
+    target = resolve_target(discovery, text, example="whois payment-service", read=read)
     card = entity_card(target.ref, target.entity)
     kind = card.kind.lower()
     owner = group = user = owned = None
@@ -71,7 +90,11 @@ def whois(discovery: Discovery, text: str, *, at: datetime | None = None) -> Who
         owned = user.owned if user is not None else None
         people = [user.person] if user is not None else []
     else:
-        owner, chain = discovery.ownership.owner_and_chain(target.ref)
+        known = owned_entities.get(target.ref)
+        if known is not None:
+            owner, chain = known.owner, known.chain
+        else:
+            owner, chain = discovery.ownership.owner_and_chain(target.ref)
         if owner is not None and isinstance(owner.owner, GroupInfo):
             people = list(owner.owner.members)
         elif owner is not None and isinstance(owner.owner, UserInfo):

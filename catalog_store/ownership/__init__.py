@@ -38,7 +38,12 @@ from catalog_store.ownership.models import (
     UserInfo,
 )
 from catalog_store.ownership.people import PeopleResolver, SlackUserDirectory
-from catalog_store.ownership.service import DEFAULT_MEMBER_LIMIT, DEFAULT_OWNED_LIMIT, Ownership
+from catalog_store.ownership.service import (
+    DEFAULT_MEMBER_LIMIT,
+    DEFAULT_OWNED_LIMIT,
+    EntityOwnership,
+    Ownership,
+)
 
 __all__ = [
     "DEFAULT_MEMBER_LIMIT",
@@ -46,6 +51,7 @@ __all__ = [
     "SLACK_CHANNEL_ID_ANNOTATION",
     "SLACK_CHANNEL_NAME_ANNOTATION",
     "SLACK_USER_ID_ANNOTATION",
+    "EntityOwnership",
     "FoundVia",
     "GroupInfo",
     "GroupSummary",

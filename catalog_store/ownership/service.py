@@ -97,6 +97,31 @@ class _Resolution:
     walked: list[Node] = field(default_factory=list)
     owner: Target | None = None
     found_via: FoundVia = "none"
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    def body(self, node: Node) -> dict[str, Any]:
+        """The parsed body of one of the resolution's nodes (parsed once)."""
+        key = node.row.entity_ref
+        found = self.bodies.get(key)
+        if found is None:
+            found = self.bodies[key] = parse_body(node.row)
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class EntityOwnership:
+    """An entity as written, who owns it, and the entities that speak for it.
+
+    Attributes:
+        entity: The entity as stored, with ``metadata.uid`` (no relations or status).
+        owner: Its owner and how that was found.
+        chain: The entity, what it is part of up to the owner, the owner and the owner's
+            ancestors, nearest first, as written (see :meth:`Ownership.owner_and_chain`).
+    """
+
+    entity: Mapping[str, Any]
+    owner: OwnerAnswer
+    chain: tuple[Mapping[str, Any], ...]
 
 
 def _parse(ref: str, default_kind: str) -> tuple[str, str] | None:
@@ -266,19 +291,34 @@ class Ownership:
         Raises:
             ValueError: ``member_limit`` is less than 1.
         """
+        found = self.entity_with_owner(ref, member_limit=member_limit)
+        return (None, ()) if found is None else (found.owner, found.chain)
+
+    def entity_with_owner(
+        self, ref: str, *, member_limit: int = DEFAULT_MEMBER_LIMIT
+    ) -> EntityOwnership | None:
+        """The entity itself with :meth:`owner_and_chain`'s answer, from the same reads.
+
+        Args:
+            ref: The entity's ref (kind defaults to Component).
+            member_limit: Most members and child groups listed for an owner group.
+
+        Returns:
+            The entity, its owner and its chain; None when the ref names no entity.
+
+        Raises:
+            ValueError: ``member_limit`` is less than 1.
+        """
         _check_limit("member_limit", member_limit)
         parsed = _parse(ref, "Component")
         if parsed is None:
-            return None, ()
+            return None
         with self._sessions() as session:
             resolution = _resolve(session, parsed[0])
             if resolution is None:
-                return None, ()
+                return None
             answer = self._owner_answer(session, resolution, member_limit)
-            head = [
-                parse_body(resolution.entity.row),
-                *(parse_body(n.row) for n in resolution.walked),
-            ]
+            head = [resolution.body(node) for node in (resolution.entity, *resolution.walked)]
             tail: tuple[Mapping[str, Any], ...] = ()
             owner = resolution.owner
             if owner is not None:
@@ -294,7 +334,11 @@ class Ownership:
             if served not in seen:
                 seen.add(served)
                 chain.append(item)
-        return answer, tuple(chain)
+        entity = dict(head[0])
+        metadata = entity.get("metadata")
+        if isinstance(metadata, dict):
+            entity["metadata"] = {**metadata, "uid": resolution.entity.row.id}
+        return EntityOwnership(entity, answer, tuple(chain))
 
     def _owner_answer(
         self, session: Session, resolution: _Resolution, member_limit: int
@@ -304,7 +348,7 @@ class Ownership:
         missing = False
         if target is not None:
             owner, missing = self._owner_details(session, target, member_limit)
-        entity_body = parse_body(resolution.entity.row)
+        entity_body = resolution.body(resolution.entity)
         holder = resolution.walked[-1] if target is not None and resolution.walked else None
         return OwnerAnswer(
             entity_ref=body_ref(entity_body, resolution.entity.row.entity_ref),
@@ -314,10 +358,10 @@ class Ownership:
             found_via=resolution.found_via,
             via_ref=None
             if holder is None
-            else body_ref(parse_body(holder.row), holder.row.entity_ref),
+            else body_ref(resolution.body(holder), holder.row.entity_ref),
             missing=missing,
             path=tuple(
-                body_ref(parse_body(node.row), node.row.entity_ref)
+                body_ref(resolution.body(node), node.row.entity_ref)
                 for node in (resolution.entity, *resolution.walked)
             ),
         )

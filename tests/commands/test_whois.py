@@ -12,7 +12,9 @@ from commands.json_output import to_jsonable
 from commands.plain_text import render_whois
 from commands.services import Discovery
 from commands.whois import whois
+from tests.catalog_store.ownership.conftest import counting_statements
 from tests.commands.conftest import Directory
+from tests.conftest import CatalogDb
 
 
 @pytest.mark.parametrize("text", ["payment srvice", "pmts", "Payment Service", "payment-service"])
@@ -79,3 +81,17 @@ def test_answers_render_as_text_and_json(discovery: Discovery) -> None:
     data = json.loads(json.dumps(to_jsonable(answer)))
     assert data["entity"]["ref"] == "component:default/payment-service"
     assert data["owner"]["owner"]["slack_channel_id"] == "C0PAYMENTS"
+
+
+@pytest.mark.parametrize("text", ["payment-service", "component:default/payment-service"])
+def test_a_component_is_read_once_with_its_owner(
+    discovery: Discovery, catalog_db: CatalogDb, text: str
+) -> None:
+    discovery.search.search("warm up", limit=1)
+    with counting_statements(catalog_db) as owner_reads:
+        owner, _chain = discovery.ownership.owner_and_chain("component:default/payment-service")
+    assert owner is not None
+    with counting_statements(catalog_db) as whois_reads:
+        answer = whois(discovery, text)
+    assert answer.entity.ref == "component:default/payment-service"
+    assert len(whois_reads) == len(owner_reads)
