@@ -236,34 +236,90 @@ def _field_values(per_field: dict[int, Scores], number: int, size: int) -> Score
     return values
 
 
+@dataclass(frozen=True, slots=True)
+class _TermHits:
+    """Where one query term matched: ``(field number, slots, quality)`` assignments in
+    order (a later one overwrites an earlier one), then initials (kept at least at
+    :data:`INITIALS_QUALITY`)."""
+
+    assigned: list[tuple[int, Slots, float]]
+    initials: list[tuple[int, Slots]]
+
+
+def _term_hits(
+    state: IndexState, term: str, tokens: dict[str, float], initial_terms: set[str]
+) -> _TermHits:
+    assigned: list[tuple[int, Slots, float]] = []
+    for token, quality in state.vocabulary.match(term):
+        tokens[token] = max(quality, tokens.get(token, 0.0))
+        for number, slots in state.postings.get(token, ()):
+            assigned.append((number, slots, quality))
+    found_initials: list[tuple[int, Slots]] = []
+    places = state.initials.get(term) if len(term) >= 2 else None
+    if places is not None:
+        initial_terms.add(term)
+        numbers = places % PLACE_BASE
+        for number in np.unique(numbers).tolist():
+            slots = np.unique(places[numbers == number] // PLACE_BASE).astype(np.int32)
+            found_initials.append((number, slots))
+    return _TermHits(assigned, found_initials)
+
+
+def _candidates(size: int, hits: list[_TermHits], alias_slots: list[Slots]) -> Slots:
+    """Every slot any term or alias touched, sorted: the only ones that can match."""
+    touched = np.zeros(size, dtype=np.bool_)
+    for hit in hits:
+        for _number, slots, _quality in hit.assigned:
+            touched[slots] = True
+        for _number, slots in hit.initials:
+            touched[slots] = True
+    for slots in alias_slots:
+        touched[slots] = True
+    return np.flatnonzero(touched).astype(np.int32)
+
+
 def _score(
     state: IndexState, typed: tuple[str, ...], allowed: npt.NDArray[np.bool_], by_kind: bool
 ) -> _Found:
+    """Score the entities that match ``typed``.
+
+    Only the slots some term or alias touched can match, so every array here is as long
+    as that candidate set rather than the whole index: positions in it are "compact"
+    (``np.searchsorted(candidates, slots)``), while state lookups use the slots.
+    """
     terms = tuple(part for term in typed for part in split_compound(term, state.vocabulary))
-    size = state.size
     count = len(terms)
+    tokens: dict[str, float] = {}
+    initial_terms: set[str] = set()
+    hits = [_term_hits(state, term, tokens, initial_terms) for term in terms]
+    query_keys = frozenset(alias_keys(terms))
+    alias_slots = [
+        np.unique(places // PLACE_BASE).astype(np.int32)
+        for key in query_keys
+        if (places := state.alias_keys.get(key)) is not None
+    ]
+    candidates = _candidates(state.size, hits, alias_slots)
+    size = len(candidates)
+    positions = np.empty(state.size, dtype=np.int32)
+    positions[candidates] = np.arange(size, dtype=np.int32)
+
+    def compact(slots: Slots) -> Slots:
+        return positions[slots]
+
     total = np.zeros(size, dtype=np.float32)
     matched_terms = np.zeros(size, dtype=np.uint8)
     cover = np.zeros((len(PRIMARY_FIELDS), size), dtype=np.float32)
     exact_terms = np.zeros((len(PRIMARY_FIELDS), size), dtype=np.uint8)
-    tokens: dict[str, float] = {}
-    initial_terms: set[str] = set()
-    initial_slots: list[tuple[int, Slots]] = []
-    for term in terms:
+    initial_slots: list[tuple[int, Slots, Slots]] = []
+    for hit in hits:
         per_field: dict[int, Scores] = {}
-        for token, quality in state.vocabulary.match(term):
-            tokens[token] = max(quality, tokens.get(token, 0.0))
-            for number, slots in state.postings.get(token, ()):
-                _field_values(per_field, number, size)[slots] = quality
-        places = state.initials.get(term) if len(term) >= 2 else None
-        if places is not None:
-            initial_terms.add(term)
-            numbers = places % PLACE_BASE
-            for number in np.unique(numbers).tolist():
-                slots = np.unique(places[numbers == number] // PLACE_BASE).astype(np.int32)
-                values = _field_values(per_field, number, size)
-                values[slots] = np.maximum(values[slots], INITIALS_QUALITY)
-                initial_slots.append((number, slots))
+        for number, slots, quality in hit.assigned:
+            _field_values(per_field, number, size)[compact(slots)] = quality
+        for number, slots in hit.initials:
+            at = compact(slots)
+            values = _field_values(per_field, number, size)
+            values[at] = np.maximum(values[at], INITIALS_QUALITY)
+            initial_slots.append((number, slots, at))
         best: Scores | None = None
         for number, values in per_field.items():
             weighted = values * FIELD_WEIGHTS[number]
@@ -275,35 +331,32 @@ def _score(
         if best is not None:
             total += best
             matched_terms += best > 0
-    for number, slots in initial_slots:
+    for number, slots, at in initial_slots:
         position = PRIMARY_POSITION[number]
         rest = np.maximum(state.lengths[position, slots].astype(np.float32) - 1.0, 0.0)
-        cover[position, slots] += INITIALS_QUALITY * rest
+        cover[position, at] += INITIALS_QUALITY * rest
     alias_exact = np.zeros(size, dtype=np.float32)
-    query_keys = frozenset(alias_keys(terms))
-    for key in query_keys:
-        places = state.alias_keys.get(key)
-        if places is None:
-            continue
-        slots = np.unique(places // PLACE_BASE).astype(np.int32)
-        alias_exact[slots] = ALIAS_WEIGHT
-        total[slots] = np.maximum(total[slots], ALIAS_WEIGHT * count)
-        matched_terms[slots] = count
-        cover[ALIAS_POSITION, slots] = np.maximum(
-            cover[ALIAS_POSITION, slots], state.lengths[ALIAS_POSITION, slots].astype(np.float32)
+    for slots in alias_slots:
+        at = compact(slots)
+        alias_exact[at] = ALIAS_WEIGHT
+        total[at] = np.maximum(total[at], ALIAS_WEIGHT * count)
+        matched_terms[at] = count
+        cover[ALIAS_POSITION, at] = np.maximum(
+            cover[ALIAS_POSITION, at], state.lengths[ALIAS_POSITION, slots].astype(np.float32)
         )
     needed = (count + 1) // 2
-    slots = np.flatnonzero((matched_terms >= needed) & allowed).astype(np.int32)
+    chosen = np.flatnonzero((matched_terms >= needed) & allowed[candidates])
+    slots = candidates[chosen]
     covered = np.zeros(len(slots), dtype=np.float32)
-    exact = alias_exact[slots]
+    exact = alias_exact[chosen]
     for position, weight in enumerate(PRIMARY_WEIGHTS.tolist()):
         field_lengths = state.lengths[position, slots]
-        share = cover[position, slots] / np.maximum(field_lengths, count).astype(np.float32)
+        share = cover[position, chosen] / np.maximum(field_lengths, count).astype(np.float32)
         np.maximum(covered, np.minimum(share, 1.0) * weight, out=covered)
-        whole = (field_lengths == count) & (exact_terms[position, slots] == count)
+        whole = (field_lengths == count) & (exact_terms[position, chosen] == count)
         np.maximum(exact, whole * np.float32(weight), out=exact)
     scores = (
-        TEXT_WEIGHT * total[slots] / count + COVER_WEIGHT * covered + EXACT_WEIGHT * exact
+        TEXT_WEIGHT * total[chosen] / count + COVER_WEIGHT * covered + EXACT_WEIGHT * exact
     ).astype(np.float32)
     if not by_kind:
         scores *= state.kind_weights[slots]
