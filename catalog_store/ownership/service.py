@@ -76,6 +76,8 @@ from catalog_store.queries.entity_reader import StoredEntity, build_entities
 DEFAULT_OWNED_LIMIT = 20
 """Owned entities listed per kind unless asked otherwise (all are counted)."""
 DEFAULT_MEMBER_LIMIT = 100
+ENTITY_ANSWERS = 2048
+"""Most :meth:`Ownership.entity_with_owner` answers remembered per catalog generation."""
 """Members and child groups listed per group unless asked otherwise (all are counted)."""
 MAX_USER_GROUPS = 100
 """Most groups listed for one user."""
@@ -235,16 +237,24 @@ class Ownership:
 
     With a ``generation`` source (the catalog's change counter as the search index
     follows it), the answers about groups and users that many entities share (owner
-    group, parents, members, channel) are remembered until the counter moves.
+    group, parents, members, channel) are remembered until the counter moves, and so are
+    the last :data:`ENTITY_ANSWERS` entities asked for with :meth:`entity_with_owner` (the
+    services people ask about again and again are answered without reading the database).
     """
 
     def __init__(
-        self, sessions: sessionmaker[Session], *, generation: Generation | None = None
+        self,
+        sessions: sessionmaker[Session],
+        *,
+        generation: Generation | None = None,
+        entity_answers: int = ENTITY_ANSWERS,
     ) -> None:
-        """Answer from the database behind ``sessions``, remembering shared answers for
-        as long as ``generation()`` stays the same."""
+        """Answer from the database behind ``sessions``, remembering shared answers and
+        the last ``entity_answers`` entities for as long as ``generation()`` stays the
+        same."""
         self._sessions = sessions
         self._cache = GenerationCache(generation)
+        self._entities = GenerationCache(generation, max_entries=entity_answers)
 
     def owner_of(self, ref: str, *, member_limit: int = DEFAULT_MEMBER_LIMIT) -> OwnerAnswer | None:
         """Who owns an entity, and how that was found.
@@ -304,7 +314,8 @@ class Ownership:
             member_limit: Most members and child groups listed for an owner group.
 
         Returns:
-            The entity, its owner and its chain; None when the ref names no entity.
+            The entity, its owner and its chain; None when the ref names no entity. The
+            answer may be shared with other callers: read it, never change it.
 
         Raises:
             ValueError: ``member_limit`` is less than 1.
@@ -313,8 +324,14 @@ class Ownership:
         parsed = _parse(ref, "Component")
         if parsed is None:
             return None
+        key = parsed[0]
+        return self._entities.get(
+            ("entity", key, member_limit), lambda: self._read_entity_with_owner(key, member_limit)
+        )
+
+    def _read_entity_with_owner(self, key: str, member_limit: int) -> EntityOwnership | None:
         with self._sessions() as session:
-            resolution = _resolve(session, parsed[0])
+            resolution = _resolve(session, key)
             if resolution is None:
                 return None
             answer = self._owner_answer(session, resolution, member_limit)
@@ -322,10 +339,10 @@ class Ownership:
             tail: tuple[Mapping[str, Any], ...] = ()
             owner = resolution.owner
             if owner is not None:
-                key = owner.key
+                owner_key = owner.key
                 tail = self._cache.get(
-                    ("lineage", key),
-                    lambda: tuple(parse_body(row) for row in self._owner_rows(session, key)),
+                    ("lineage", owner_key),
+                    lambda: tuple(parse_body(row) for row in self._owner_rows(session, owner_key)),
                 )
         chain: list[Mapping[str, Any]] = []
         seen: set[str] = set()

@@ -107,12 +107,32 @@ def test_owner_and_chain_matches_the_separate_answers(acme_db: CatalogDb) -> Non
 
 
 def test_a_warm_owner_and_chain_costs_one_statement(acme_db: CatalogDb) -> None:
-    ownership = Ownership(acme_db.sessions, generation=lambda: 1)
-    first = ownership.owner_and_chain("widget")
+    ownership = Ownership(acme_db.sessions, generation=lambda: 1, entity_answers=2)
+    ownership.owner_and_chain("widget")
+    first = ownership.owner_and_chain("personal-tool")
     with counting_statements(acme_db) as warm:
-        again = ownership.owner_and_chain("widget")
-    assert len(warm) == 1, "the entity's place in the graph; its owner's part is remembered"
-    assert again == first
+        again = ownership.owner_and_chain("component:default/widget")
+    assert len(warm) == 0, "the entity asked for before is remembered"
+    ownership.owner_and_chain("ledger")
+    ownership.owner_and_chain("personal-tool")
+    with counting_statements(acme_db) as shared:
+        assert ownership.owner_and_chain("widget") == again
+    assert len(shared) == 1, "the entity's place in the graph; its owner's part is remembered"
+    assert ownership.owner_and_chain("personal-tool") == first
+
+
+def test_entity_answers_are_read_again_in_a_new_generation(acme_db: CatalogDb) -> None:
+    generation = Counter()
+    ownership = Ownership(acme_db.sessions, generation=generation)
+    first = ownership.entity_with_owner("widget")
+    assert first is not None and first.entity["metadata"]["uid"]
+    with counting_statements(acme_db) as warm:
+        assert ownership.entity_with_owner("widget") is first
+    assert len(warm) == 0
+    generation.value = 2
+    with counting_statements(acme_db) as fresh:
+        again = ownership.entity_with_owner("widget")
+    assert len(fresh) >= 1 and again == first and again is not first
 
 
 def test_group_answers_are_remembered_until_the_catalog_changes(
