@@ -67,6 +67,9 @@ def create_app(
 
     app = FastAPI(title="Callboard", lifespan=lifespan)
     tokens = [token.get_secret_value() for token in wiring.settings.auth.api_tokens]
+    slack_routes = slack.router() if slack is not None else None
+    if slack_routes is not None:  # first: Slack's requests are the busiest
+        app.include_router(slack_routes)
     app.include_router(
         create_catalog_router(sessions=wiring.sessions, writer=wiring.catalog, api_tokens=tokens),
         prefix="/api/catalog",
@@ -75,9 +78,6 @@ def create_app(
         create_search_router(wiring.search, api_tokens=tokens),
         prefix="/api/search",
     )
-    slack_routes = slack.router() if slack is not None else None
-    if slack_routes is not None:
-        app.include_router(slack_routes)
     if notifications is not None:
         secrets = webhook_secrets(wiring.settings.webhooks)
         if secrets.enabled:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,12 @@ def text_size(value: object) -> int:
     return 0
 
 
+def _json_size(blocks: Sequence[Block]) -> int:
+    """An upper bound of the blocks' :func:`text_size`: their JSON holds every string in
+    full (escapes only add to it), counted as Slack counts."""
+    return slack_len(json.dumps(blocks, ensure_ascii=False))
+
+
 def fit_blocks(
     body: Sequence[Block],
     *,
@@ -67,6 +74,8 @@ def fit_blocks(
     max_blocks = MAX_BLOCKS[surface]
     max_chars = MAX_MESSAGE_BLOCK_CHARS if surface == "message" else MAX_VIEW_BLOCK_CHARS
     note = context(LEFT_OUT)
+    if len(body) + len(tail) <= max_blocks and _json_size([*body, *tail]) <= max_chars:
+        return [*body, *tail]
     tail_size = sum(text_size(b) for b in tail)
     room_blocks = max_blocks - len(tail)
     room_chars = max_chars - tail_size
