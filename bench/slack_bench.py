@@ -53,6 +53,8 @@ from bench.catalog_bench import (
 )
 from bench.search_bench import run_ingest
 from bench.synthetic_catalog import CatalogLayout, generate
+from bot.slack_standin import signed_headers
+from bot.slack_standin.payloads import slash_command_form
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 TARGET_SIZE = 100_000
@@ -225,8 +227,6 @@ def bot_config(
 
 def command_body(state: Any, component: str) -> tuple[bytes, str]:
     """A signed-to-be slash command form and the path of its ``response_url``."""
-    from bot.slack_standin.payloads import slash_command_form
-
     workspace = state.workspace
     user = workspace.users[USER]
     channel = workspace.channels[CHANNEL]
@@ -254,15 +254,15 @@ async def run_load(
     seed: int,
 ) -> tuple[list[Sample], float]:
     """``concurrency`` people sending commands until ``requests`` are answered."""
-    from bot.slack_standin import signed_headers
-
     rng = random.Random(seed)
     samples: list[Sample] = []
     remaining = [requests]
-    limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(limits=limits, timeout=ANSWER_TIMEOUT, trust_env=False) as client:
+    # One client (one keep-alive connection) per person, as each Slack request is its own
+    # exchange: a single pool shared by all of them spends its time scanning connections.
+    one = httpx.Limits(max_connections=1, max_keepalive_connections=1)
 
-        async def person() -> None:
+    async def person() -> None:
+        async with httpx.AsyncClient(limits=one, timeout=ANSWER_TIMEOUT, trust_env=False) as client:
             while remaining[0] > 0:
                 remaining[0] -= 1
                 component = rng.choice(components)
@@ -280,9 +280,9 @@ async def run_load(
                 except (TimeoutError, httpx.HTTPError):
                     continue
 
-        started = time.perf_counter()
-        await asyncio.gather(*(person() for _ in range(concurrency)))
-        return samples, time.perf_counter() - started
+    started = time.perf_counter()
+    await asyncio.gather(*(person() for _ in range(concurrency)))
+    return samples, time.perf_counter() - started
 
 
 def percentile(values: Sequence[float], fraction: float) -> float | None:
