@@ -10,7 +10,8 @@ answer to arrive at the stand-in, and send the next, until ``--requests`` answer
 
 Figures:
 
-* **ack**: from sending the request to the bot's HTTP 200 (Slack allows 3 s);
+* **ack**: from sending the request to the bot's HTTP 200 (Slack allows 3 s); "in the bot"
+  is the bot's own part, from the request reaching its app to the response starting;
 * **answer**: from sending the request to the answer's ``response_url`` post reaching the
   stand-in;
 * **throughput**: answers per second over the timed run.
@@ -122,6 +123,46 @@ def _resolve(future: asyncio.Future[float], at: float) -> None:
 # -- the bot, in its own process --------------------------------------------------------------
 
 
+BOT_ACKS_PATH = "/_bench/acks"
+"""Where the bot process of this benchmark hands over its own ack timings (and forgets
+them)."""
+
+
+class AckClock:
+    """ASGI middleware of the bot process: how long the bot itself takes to acknowledge each
+    ``POST /slack/events``, from the request reaching the app to its response starting.
+
+    Next to the ack the load generator sees, this tells the bot's part from the time the
+    request and its answer spend in the sockets and in the load generator's own process.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.times: list[float] = []
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        if scope["path"] == BOT_ACKS_PATH:
+            body = json.dumps(self.times).encode()
+            self.times = []
+            await send({"type": "http.response.start", "status": 200, "headers": []})
+            await send({"type": "http.response.body", "body": body})
+            return
+        if scope["method"] != "POST" or scope["path"] != "/slack/events":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed_send(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                self.times.append((time.perf_counter() - started) * 1000)
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
+
+
 def serve_bot(config: Path, port: int) -> None:
     """Run the bot on ``127.0.0.1:port`` (the worker side of :func:`start_bot`), its search
     index loaded and the heap settled as ``callboard serve`` does after loading it."""
@@ -136,6 +177,7 @@ def serve_bot(config: Path, port: int) -> None:
     wiring.discovery().search.search("warm up the index", limit=1)
     settle_heap()
     app = create_app(wiring, background=False)
+    app.add_middleware(AckClock)
     print("ready", flush=True)
     try:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
@@ -397,6 +439,9 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
                 seed=args.seed + 1,
             )
         )
+        bot_acks_url = f"http://127.0.0.1:{port}{BOT_ACKS_PATH}"
+        if args.bot_workers == 1:
+            httpx.get(bot_acks_url, timeout=10)
         samples, elapsed = loop.run_until_complete(
             run_load(
                 state,
@@ -410,6 +455,10 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
         )
         loop.close()
         figures = summarise(samples, elapsed)
+        if args.bot_workers == 1:
+            in_bot = httpx.get(bot_acks_url, timeout=10).json()
+            figures["bot_ack_p50_ms"] = percentile(in_bot, 0.50)
+            figures["bot_ack_p99_ms"] = percentile(in_bot, 0.99)
         figures.update(
             entities=layout.entities,
             concurrency=args.concurrency,
@@ -450,11 +499,13 @@ def report(figures: dict[str, Any], echo: Callable[[str], None]) -> None:
         ("ack p50", "ack_p50_ms", None),
         ("ack p99", "ack_p99_ms", "ack_p99"),
         ("ack max", "ack_max_ms", None),
+        ("  in the bot p50", "bot_ack_p50_ms", None),
+        ("  in the bot p99", "bot_ack_p99_ms", None),
         ("answer p50", "answer_p50_ms", None),
         ("answer p99", "answer_p99_ms", "answer_p99"),
         ("answer max", "answer_max_ms", None),
     ):
-        line = f"  {label:<12} {ms(key):>12}"
+        line = f"  {label:<16} {ms(key):>10}"
         if target is not None:
             goal = TARGETS[target]
             value = figures.get(key)
