@@ -3,11 +3,17 @@
 Slack wants every request answered within 3 seconds; the answer to a command may take
 longer (a search, a paging provider, several Slack calls). Listeners acknowledge at once
 and hand the rest to :class:`BackgroundWork`, which logs what fails instead of losing it.
+
+On Linux the pool's threads run at a lower scheduling priority (a higher nice value) than
+the rest of the process: when the machine is busy, the threads that read and acknowledge
+Slack's requests get the CPU first, and answers take what is left.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -18,14 +24,34 @@ log = logging.getLogger(__name__)
 DEFAULT_WORKERS = 4
 """Answers are mostly CPU work under one interpreter lock: a few threads keep Slack calls
 and database reads overlapping without starving the threads that acknowledge requests."""
+WORKER_NICENESS = 10
+"""How much lower the pool's threads are scheduled than the threads that acknowledge
+requests (added to the process's nice value; Linux only)."""
+
+
+def lower_thread_priority(niceness: int = WORKER_NICENESS) -> None:
+    """Make the calling thread ``niceness`` steps nicer (Linux schedules threads one by
+    one); elsewhere, or when the system refuses, nothing changes."""
+    if not sys.platform.startswith("linux") or niceness <= 0:
+        return
+    thread = threading.get_native_id()
+    try:
+        os.setpriority(os.PRIO_PROCESS, thread, os.getpriority(os.PRIO_PROCESS, thread) + niceness)
+    except OSError as exc:
+        log.debug("could not lower the priority of a worker thread: %s", exc)
 
 
 class BackgroundWork:
     """A thread pool whose jobs log their failures (never re-raised, never shown)."""
 
-    def __init__(self, workers: int = DEFAULT_WORKERS) -> None:
-        """Run at most ``workers`` jobs at a time."""
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="slack-work")
+    def __init__(self, workers: int = DEFAULT_WORKERS, *, niceness: int = WORKER_NICENESS) -> None:
+        """Run at most ``workers`` jobs at a time, on threads ``niceness`` steps nicer."""
+        self._pool = ThreadPoolExecutor(
+            max_workers=workers,
+            thread_name_prefix="slack-work",
+            initializer=lower_thread_priority,
+            initargs=(niceness,),
+        )
         self._lock = threading.Lock()
         self._pending: set[Future[None]] = set()
         self._closed = False
