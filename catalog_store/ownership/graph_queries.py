@@ -190,7 +190,7 @@ def ownership_nodes(session: Session, key: str) -> dict[str, Node]:
     """
     rows: dict[str, StoredEntity] = {}
     pairs: dict[str, list[tuple[str, Target]]] = defaultdict(list)
-    for result in session.execute(_ownership_nodes_statement(), {"key": key}):
+    for result in session.connection().execute(_ownership_nodes_statement(), {"key": key}):
         values: tuple[Any, ...] = tuple(result)
         row = _stored(values, 0)
         assert row is not None
@@ -237,7 +237,7 @@ def group_lineage(session: Session, keys: Sequence[str]) -> Lineage:
     """
     rows: dict[str, StoredEntity] = {}
     edges: dict[str, list[tuple[str, Target]]] = defaultdict(list)
-    for values in session.execute(_lineage_statement(), {"keys": list(keys)}):
+    for values in session.connection().execute(_lineage_statement(), {"keys": list(keys)}):
         child_key, parent_key, parent_ref = values[:3]
         row = _stored(values, 3)
         if row is not None:
@@ -310,7 +310,7 @@ def linked(
     stmt = _linked_statement(tuple(types))
     own: StoredEntity | None = None
     found: list[Linked] = []
-    for values in session.execute(stmt, {"key": key, "limit": limit}):
+    for values in session.connection().execute(stmt, {"key": key, "limit": limit}):
         own = _stored(values, 0)
         relation_type, target_ref, target_key, total = values[_ENTITY_WIDTH : _ENTITY_WIDTH + 4]
         if relation_type is not None:
@@ -367,7 +367,10 @@ def descendant_edges(session: Session, root: str, anchor_type: str) -> list[tupl
             ``parentOf`` (a group's children) or ``memberOf`` (a user's groups).
     """
     stmt = _descendant_edges_statement(anchor_type)
-    return [(parent, child, ref) for parent, child, ref in session.execute(stmt, {"root": root})]
+    return [
+        (parent, child, ref)
+        for parent, child, ref in session.connection().execute(stmt, {"root": root})
+    ]
 
 
 @cache
@@ -441,7 +444,7 @@ def owned_rows(
         stmt = _owned_statement(anchor_type)
         params = {"root": owner_keys[0], "limit": limit}
     found = []
-    for values in session.execute(stmt, params):
+    for values in session.connection().execute(stmt, params):
         row = _stored(values, 3)
         assert row is not None
         found.append(OwnedRow(row, values[0], values[1], int(values[2])))
@@ -466,5 +469,5 @@ def _user_by_email_statement() -> AnySelect:
 def user_row_by_email(session: Session, email: str) -> StoredEntity | None:
     """The User whose ``spec.profile.email`` is ``email`` (case-insensitive), first by ref."""
     stmt = _user_by_email_statement()
-    values = session.execute(stmt, {"email": email.strip().lower()}).first()
+    values = session.connection().execute(stmt, {"email": email.strip().lower()}).first()
     return None if values is None else StoredEntity(*values)
