@@ -390,6 +390,16 @@ def summarise(samples: Sequence[Sample], elapsed: float) -> dict[str, Any]:
     }
 
 
+def cpu_seconds(pid: int) -> float:
+    """CPU seconds (user and system) a process has used so far, from ``/proc``; 0 where
+    there is no ``/proc``."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -443,6 +453,7 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
         components = layout.component_names or ["payment-service"]
 
         warmup = args.warmup if args.warmup is not None else max(args.concurrency * 2, 20)
+        cpu_before = cpu_seconds(bot_process.pid), cpu_seconds(os.getpid())
         samples, elapsed = loop.run_until_complete(
             run_load(
                 state,
@@ -457,6 +468,14 @@ def run(args: argparse.Namespace, echo: Callable[[str], None]) -> dict[str, Any]
         )
         loop.close()
         figures = summarise(samples, elapsed)
+        commands = warmup + args.requests
+        if args.bot_workers == 1:
+            figures["bot_cpu_ms_per_command"] = (
+                1000 * (cpu_seconds(bot_process.pid) - cpu_before[0]) / commands
+            )
+        figures["sender_cpu_ms_per_command"] = (
+            1000 * (cpu_seconds(os.getpid()) - cpu_before[1]) / commands
+        )
         if args.bot_workers == 1 and samples:
             timed_from = samples[0].sent
             in_bot = [
@@ -519,6 +538,13 @@ def report(figures: dict[str, Any], echo: Callable[[str], None]) -> None:
             verdict = goal.verdict(value) if at_target else "(target is for 100k)"
             line += f"   target {goal.shown()}: {verdict}"
         echo(line)
+    bot_cpu = figures.get("bot_cpu_ms_per_command")
+    if bot_cpu is not None:
+        echo(f"  bot CPU      {bot_cpu:>8.2f} ms a command (warm-up included)")
+    echo(
+        f"  sender CPU   {figures['sender_cpu_ms_per_command']:>8.2f} ms a command "
+        "(load generator and stand-in)"
+    )
     throughput = figures.get("throughput_per_s")
     echo(f"  throughput   {throughput:>8.1f} answers/s" if throughput else "  throughput   n/a")
     echo(

@@ -23,6 +23,7 @@ def test_slack_bench_runs_on_a_small_catalog(
     assert figures["answered"] == 30 and figures["answers_refused_by_slack"] == 0
     assert 0 < figures["ack_p50_ms"] <= figures["ack_p99_ms"] < 3000
     assert figures["answer_p50_ms"] >= figures["ack_p50_ms"]
+    assert figures["bot_cpu_ms_per_command"] > 0 and figures["sender_cpu_ms_per_command"] > 0
     assert 0 < figures["bot_ack_p50_ms"] <= figures["bot_ack_p99_ms"] <= figures["ack_max_ms"]
     again = slack_bench.main([*argv, "--work-dir", str(tmp_path)])
     assert again == 0 and "ingested earlier" in capsys.readouterr().out
