@@ -24,6 +24,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot.slack_app.web_client import slack_error
 from catalog_store.ownership import PeopleResolver
+from catalog_store.ownership.people import normalise_email
 from commands.services import Discovery
 
 log = logging.getLogger(__name__)
@@ -83,9 +84,10 @@ class SlackDirectory:
                     continue
                 profile = member.get("profile")
                 email = profile.get("email") if isinstance(profile, dict) else None
+                key = normalise_email(email)
                 user_id = member.get("id")
-                if isinstance(email, str) and email.strip() and isinstance(user_id, str):
-                    found[email.strip().lower()] = user_id
+                if key is not None and isinstance(user_id, str):
+                    found[key] = user_id
             metadata = response.get("response_metadata")
             cursor = metadata.get("next_cursor") if isinstance(metadata, dict) else None
             if not cursor:
