@@ -183,6 +183,12 @@ def serve_bot(config: Path, port: int) -> None:
     settle_heap()
     app = create_app(wiring, background=False)
     app.add_middleware(AckClock)
+    slack = wiring.slack()
+    answer_process = slack.parts.answer_process if slack is not None else None
+    if answer_process is not None:  # started here, so that it is ready before the load
+        answer_process.start()
+        if not answer_process.wait_ready(timeout=300):
+            raise RuntimeError("the answer process did not start")
     print("ready", flush=True)
     try:
         uvicorn.run(app, host="127.0.0.1", port=port, log_level="warning", access_log=False)
@@ -391,13 +397,25 @@ def summarise(samples: Sequence[Sample], elapsed: float) -> dict[str, Any]:
 
 
 def cpu_seconds(pid: int) -> float:
-    """CPU seconds (user and system) a process has used so far, from ``/proc``; 0 where
-    there is no ``/proc``."""
+    """CPU seconds (user and system) a process and the processes it started (the answer
+    process) have used so far, from ``/proc``; 0 where there is no ``/proc``."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    own = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return own + sum(cpu_seconds(child) for child in child_pids(pid))
+
+
+def child_pids(pid: int) -> list[int]:
+    """The live child processes of ``pid`` (Linux)."""
+    children: list[int] = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            children.extend(int(c) for c in task.read_text().split())
+        except OSError:
+            continue
+    return children
 
 
 def free_port() -> int:

@@ -150,6 +150,16 @@ DEFAULT_SLACK_SCOPES = (
 _SLASH_COMMAND = re.compile(r"^/[a-z0-9_.-]{1,31}$")
 
 
+def default_answer_processes() -> int:
+    """Processes that work out command answers: one beside the server when the machine has
+    a second core, none (answers on threads of the server) on a single core."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cores = os.cpu_count() or 1
+    return 1 if cores > 1 else 0
+
+
 class SlackSettings(_Section):
     """``slack:``: the Slack app's credentials, its commands and where its API is.
 
@@ -170,6 +180,7 @@ class SlackSettings(_Section):
     scopes: list[str] = Field(default_factory=lambda: list(DEFAULT_SLACK_SCOPES))
     catalog_url: str | None = None
     api_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    answer_processes: int = Field(default_factory=lambda: default_answer_processes(), ge=0, le=8)
 
     @field_validator("api_url")
     @classmethod

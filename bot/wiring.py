@@ -87,13 +87,18 @@ class Wiring:
     def slack(self) -> SlackSurface | None:
         """The Slack app, built on first use; None when ``slack:`` is not configured."""
         if self._slack is None and self.settings.slack.enabled:
+            from bot.slack_app.answer_process import AnswerProcess
             from bot.slack_app.config import SlackConfig
             from bot.slack_app.surface import create_slack_surface
 
+            processes = self.settings.slack.answer_processes
             self._slack = create_slack_surface(
                 SlackConfig.from_settings(self.settings.slack),
                 engine=self.engine,
                 discovery=self.discovery,
+                answer_process=(
+                    AnswerProcess(self.settings, processes=processes) if processes else None
+                ),
             )
         return self._slack
 

@@ -9,6 +9,7 @@ message in the conversation.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from typing import Any
@@ -16,9 +17,12 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot.slack_app.answer_process import AnswerProcessUnavailable, CommandJob
 from bot.slack_app.delivery import post_message, respond
 from bot.slack_app.parts import Parts
 from bot.slack_app.search_modal import open_search_modal
+
+log = logging.getLogger(__name__)
 
 _MENTION = re.compile(r"<@[UW][A-Z0-9]+(?:\|[^>]*)?>")
 
@@ -87,14 +91,29 @@ def _answer_command(
     verb: str | None,
     response_url: str,
 ) -> None:
-    message = parts.answers.answer(
-        client,
-        context.team_id,
-        str(command.get("text") or ""),
+    job = CommandJob(
+        team_id=context.team_id,
+        token=context.bot_token,
+        text=str(command.get("text") or ""),
         verb=verb,
         user_id=_text(command.get("user_id")),
         channel_id=_text(command.get("channel_id")),
     )
+    message = None
+    if parts.answer_process is not None:
+        try:
+            message = parts.answer_process.answer(job)
+        except AnswerProcessUnavailable as exc:
+            log.warning("answering %s here: %s", command.get("command"), exc)
+    if message is None:
+        message = parts.answers.answer(
+            client,
+            job.team_id,
+            job.text,
+            verb=verb,
+            user_id=job.user_id,
+            channel_id=job.channel_id,
+        )
     respond(response_url, message, timeout=parts.timeout)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.slack_app.answer_process import AnswerProcess
 from bot.slack_app.answers import Answers
 from bot.slack_app.background import BackgroundWork
 from bot.slack_app.config import SlackConfig
@@ -13,8 +14,9 @@ from bot.slack_app.people import TeamDiscovery, UserEmails
 
 @dataclass(frozen=True)
 class Parts:
-    """The configuration, the answering, the caches, the background work, and the
-    receipts that make retried deliveries and repeated submissions count once."""
+    """The configuration, the answering, the caches, the background work, the receipts
+    that make retried deliveries and repeated submissions count once, and the process that
+    works out command answers (None: they are worked out on the background threads)."""
 
     config: SlackConfig
     answers: Answers
@@ -22,6 +24,7 @@ class Parts:
     emails: UserEmails
     work: BackgroundWork
     receipts: EventReceipts
+    answer_process: AnswerProcess | None = None
 
     @property
     def timeout(self) -> float:

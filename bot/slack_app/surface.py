@@ -10,6 +10,7 @@ from fastapi import APIRouter
 from slack_bolt import App
 from sqlalchemy import Engine
 
+from bot.slack_app.answer_process import AnswerProcess
 from bot.slack_app.answers import Answers
 from bot.slack_app.background import BackgroundWork
 from bot.slack_app.bolt_app import build_bolt_app
@@ -46,7 +47,9 @@ class SlackSurface:
         return slack_router(self.app) if self.config.http else None
 
     def start(self) -> None:
-        """Connect Socket Mode, when configured."""
+        """Start the answer process and connect Socket Mode, when configured."""
+        if self.parts.answer_process is not None:
+            self.parts.answer_process.start()
         if self.socket is not None:
             self.socket.connect()
 
@@ -59,6 +62,8 @@ class SlackSurface:
         """Disconnect and finish the answers under way."""
         self.stop()
         self.parts.work.shutdown(wait=True)
+        if self.parts.answer_process is not None:
+            self.parts.answer_process.close()
 
 
 def create_slack_surface(
@@ -67,6 +72,7 @@ def create_slack_surface(
     engine: Engine,
     discovery: Callable[[], Discovery],
     workers: int | None = None,
+    answer_process: AnswerProcess | None = None,
 ) -> SlackSurface:
     """Build the Slack app (its tables must exist: see ``migrate_slack_tables``).
 
@@ -75,6 +81,7 @@ def create_slack_surface(
         engine: The database (event receipts, OAuth installations).
         discovery: The discovery services, made on first use.
         workers: Threads answering commands after their ``ack`` (default ``DEFAULT_WORKERS``, 4).
+        answer_process: Where command answers are worked out (else on those threads).
     """
     teams = TeamDiscovery(discovery)
     emails = UserEmails()
@@ -86,6 +93,7 @@ def create_slack_surface(
         emails=emails,
         work=work,
         receipts=EventReceipts(engine),
+        answer_process=answer_process,
     )
     app = build_bolt_app(parts, engine=engine, receipts=parts.receipts)
     socket = SocketModeConnection(app, config.app_token) if config.app_token else None

@@ -69,6 +69,7 @@ slack:
   verbCommands: [/whois, /oncall, /owner]
   catalogUrl: {catalog_url}
   apiTimeoutSeconds: {api_timeout}
+  answerProcesses: {answer_processes}
 """
 
 
@@ -265,7 +266,8 @@ def make_bot(tmp_path: Path, database_url: str) -> Iterator[MakeBot]:
     Options: the stand-in's ``state``, the bot's ``api_timeout``, the sender's timeout and
     retry delays, more ``slack:`` lines, ``oauth=(client_id, client_secret)`` instead of a
     bot token, ``before_start`` to add routes to the stand-in before it starts, and
-    ``signed=False`` for no signing secret (Socket Mode only).
+    ``signed=False`` for no signing secret (Socket Mode only), and ``answer_processes``
+    (0 by default: answers are worked out on the server's threads, as on one core).
     """
     bots: list[Bot] = []
 
@@ -279,6 +281,7 @@ def make_bot(tmp_path: Path, database_url: str) -> Iterator[MakeBot]:
         oauth: tuple[str, str] | None = None,
         before_start: Callable[[StandinServer], None] | None = None,
         signed: bool = True,
+        answer_processes: int = 0,
     ) -> Bot:
         root = tmp_path / f"bot{len(bots)}"
         shutil.copytree(EXAMPLES / "catalog", root / "catalog")
@@ -310,6 +313,7 @@ def make_bot(tmp_path: Path, database_url: str) -> Iterator[MakeBot]:
                 api_url=standin.api_url,
                 catalog_url=CATALOG_URL,
                 api_timeout=api_timeout,
+                answer_processes=answer_processes,
             )
             + extra_slack
         )
