@@ -54,16 +54,18 @@ class SlackSurface:
             self.socket.connect()
 
     def stop(self) -> None:
-        """Disconnect Socket Mode (answers under way go on)."""
+        """Disconnect Socket Mode and stop the answer process once it has worked out the
+        answers it was given (answers under way go on; later ones are worked out on the
+        server's threads)."""
         if self.socket is not None:
             self.socket.close()
+        if self.parts.answer_process is not None:
+            self.parts.answer_process.close()
 
     def close(self) -> None:
         """Disconnect and finish the answers under way."""
         self.stop()
         self.parts.work.shutdown(wait=True)
-        if self.parts.answer_process is not None:
-            self.parts.answer_process.close()
 
 
 def create_slack_surface(

@@ -80,10 +80,10 @@ def test_a_crashed_answer_process_loses_no_command(bot: Bot) -> None:
     assert crashed not in fresh and len(fresh) == 1
 
 
-def test_closing_stops_the_answer_process(bot: Bot) -> None:
+def test_stopping_the_surface_stops_the_answer_process(bot: Bot) -> None:
+    """What the app's shutdown does (``callboard serve`` stopped with SIGTERM)."""
     (pid,) = answer_pids()
-    process = answer_process(bot)
-    process.close()
+    bot.surface.stop()
     assert pid not in answer_pids()
     assert "payment-service" in answer_to(bot, "alice", "payments", "/whois", "payment-service")
 
