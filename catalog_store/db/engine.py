@@ -28,6 +28,10 @@ def normalise_database_url(url: str) -> str:
 
 SQLITE_BEGIN_OPTION = "callboard_sqlite_begin"
 """Execution option naming how SQLite transactions begin (``IMMEDIATE`` for writers)."""
+SQLITE_UNCHECKED_OPTION = "callboard_sqlite_unchecked"
+"""Execution option: the SQLite transaction begins with foreign key checks off (a first
+load into empty tables, whose rows reference only what it writes itself); they are on
+again once the connection is returned to the pool."""
 
 
 def create_catalog_engine(url: str, **kwargs: Any) -> Engine:
@@ -59,8 +63,18 @@ def create_catalog_engine(url: str, **kwargs: Any) -> Engine:
             # Writers begin IMMEDIATE (see make_writer_sessionmaker): a deferred transaction
             # that reads and then writes fails at once when another connection committed
             # in between, instead of waiting its turn.
-            mode = connection.get_execution_options().get(SQLITE_BEGIN_OPTION)
+            options = connection.get_execution_options()
+            if options.get(SQLITE_UNCHECKED_OPTION):
+                # Only outside a transaction does SQLite take this pragma.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.info[SQLITE_UNCHECKED_OPTION] = True
+            mode = options.get(SQLITE_BEGIN_OPTION)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if mode == "IMMEDIATE" else "BEGIN")
+
+        @event.listens_for(engine, "checkin")
+        def _sqlite_checked_again(dbapi_connection: Any, record: Any) -> None:
+            if record.info.pop(SQLITE_UNCHECKED_OPTION, False):
+                dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
         return engine
     return create_engine(url, pool_pre_ping=True, **kwargs)

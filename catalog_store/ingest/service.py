@@ -31,20 +31,31 @@ from catalog_store.catalog_writer import (
     NotFoundError,
     ProcessingError,
 )
+from catalog_store.db.engine import SQLITE_UNCHECKED_OPTION
 from catalog_store.db.tables import EntityRow, LocationFileRow, LocationRow
 from catalog_store.ingest.apply import ApplyStats, LocationApplier
 from catalog_store.ingest.bulk_load import bulk_load, catalog_is_empty
 from catalog_store.ingest.change_log import ChangeCounter, chunks
 from catalog_store.ingest.config import LOCATION_TYPES, IngestConfig, LocationSpec
 from catalog_store.ingest.crawler import Crawler
+from catalog_store.ingest.file_processing import FileContext
 from catalog_store.ingest.file_records import load_previous_files
 from catalog_store.ingest.git_source import redact_url
-from catalog_store.ingest.location_opening import file_context, open_location, rule_list
+from catalog_store.ingest.location_opening import (
+    OpenedLocation,
+    file_context,
+    open_location,
+    rule_list,
+)
 from catalog_store.ingest.rules import KindRules
 from catalog_store.ingest.sources import SourceError
 from catalog_store.model import derive_relations, parse_entity_ref, validate_entity
 
 log = logging.getLogger(__name__)
+
+
+class _NoLongerEmpty(Exception):
+    """A first load found the catalog no longer empty once its transaction began."""
 
 
 class CatalogService:
@@ -201,23 +212,13 @@ class CatalogService:
         except SourceError as exc:
             return self._record_failure(location_id, origin, str(exc))
         context = file_context(spec, opened, self.config, origin)
-        with self._writing(), self.sessions.begin() as session:
-            row = session.get(LocationRow, location_id, with_for_update=True)
-            if row is None:
-                raise NotFoundError(f"Found no location with ID {location_id}")
-            previous = load_previous_files(session, location_id)
-            crawler = Crawler(opened.trees, context, previous)
-            now = datetime.now(UTC)
-            applier = LocationApplier(session, row, now)
-            first_load = not previous and catalog_is_empty(session)
-            with bulk_load(session, applier.writer, enabled=first_load):
-                applier.apply(crawler.crawl(opened.roots), previous)
-            stats = applier.finish(
-                complete=crawler.complete, previous=previous, extra_errors=crawler.root_errors
-            )
-            row.processed_at = now
-            row.revision = opened.revision
-            row.status = "ok" if not stats.errors else f"{len(stats.errors)} error(s)"
+        with self._writing():
+            try:
+                stats = self._apply_location(
+                    location_id, opened, context, unchecked=self._sqlite and self.is_empty()
+                )
+            except _NoLongerEmpty:
+                stats = self._apply_location(location_id, opened, context, unchecked=False)
         log.info(
             "location %s: %d added, %d updated, %d unchanged, %d orphaned, %d files read, "
             "%d unchanged files, %d errors",
@@ -230,6 +231,40 @@ class CatalogService:
             stats.files_unchanged,
             len(stats.errors),
         )
+        return stats
+
+    def _apply_location(
+        self, location_id: str, opened: OpenedLocation, context: FileContext, *, unchecked: bool
+    ) -> ApplyStats:
+        """Crawl and apply one location in one transaction.
+
+        Args:
+            unchecked: Begin with SQLite's foreign key checks off, for a first load into an
+                empty catalog (it writes entities before the rows that reference them and
+                deletes nothing); if the catalog is no longer empty once the transaction
+                has begun, it is rolled back at once (:class:`_NoLongerEmpty`).
+        """
+        with self.sessions.begin() as session:
+            if unchecked:
+                session.connection(execution_options={SQLITE_UNCHECKED_OPTION: True})
+            row = session.get(LocationRow, location_id, with_for_update=True)
+            if row is None:
+                raise NotFoundError(f"Found no location with ID {location_id}")
+            previous = load_previous_files(session, location_id)
+            crawler = Crawler(opened.trees, context, previous)
+            now = datetime.now(UTC)
+            applier = LocationApplier(session, row, now)
+            first_load = not previous and catalog_is_empty(session)
+            if unchecked and not first_load:
+                raise _NoLongerEmpty
+            with bulk_load(session, applier.writer, enabled=first_load):
+                applier.apply(crawler.crawl(opened.roots), previous)
+            stats = applier.finish(
+                complete=crawler.complete, previous=previous, extra_errors=crawler.root_errors
+            )
+            row.processed_at = now
+            row.revision = opened.revision
+            row.status = "ok" if not stats.errors else f"{len(stats.errors)} error(s)"
         return stats
 
     def refresh_entity(self, entity_ref: str) -> None:

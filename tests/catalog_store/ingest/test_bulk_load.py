@@ -3,18 +3,27 @@ end; a load that fails leaves the indexes as they were."""
 
 from __future__ import annotations
 
+from contextlib import ExitStack
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from catalog_store.db.tables import Base, EntityRow, SearchRow
 from catalog_store.ingest import apply
+from catalog_store.ingest.service import CatalogService
 from tests.catalog_store.ingest.conftest import ServiceFactory, component, entities, write
 from tests.conftest import CatalogDb
+
+
+def uid_of(db: CatalogDb, ref: str) -> str:
+    with db.sessions() as session:
+        return str(session.scalar(select(EntityRow.id).where(EntityRow.entity_ref == ref)))
 
 
 def search_indexes(db: CatalogDb) -> set[str]:
@@ -171,3 +180,59 @@ def test_a_later_load_indexes_the_same_relation_rows(
             "component:default/unrelated",
         ),
     }
+
+
+def test_a_first_load_writes_without_foreign_key_checks_and_leaves_them_on(
+    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(catalog_db.engine, "before_cursor_execute", record)
+    write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(30)))
+    make_service(str(tmp_path / "c.yaml")).refresh_all()
+    event.remove(catalog_db.engine, "before_cursor_execute", record)
+    sqlite = catalog_db.engine.dialect.name == "sqlite"
+    assert statements.count("PRAGMA foreign_keys=OFF") == (1 if sqlite else 0)
+    assert len(entities(catalog_db)) == 30
+    # Every connection of the pool, the load's own included, checks references again.
+    with ExitStack() as stack:
+        connections = [stack.enter_context(catalog_db.engine.connect()) for _ in range(6)]
+        for connection in connections:
+            with pytest.raises(IntegrityError):
+                connection.execute(
+                    insert(SearchRow).values(entity_id="no-such-entity", key="kind", value="x")
+                )
+            connection.rollback()
+
+
+def test_a_first_load_that_finds_the_catalog_filled_checks_foreign_keys(
+    tmp_path: Path,
+    make_service: ServiceFactory,
+    catalog_db: CatalogDb,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(3)))
+    service = make_service(str(tmp_path / "c.yaml"))
+    service.refresh_all()
+    write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(1, 5)))
+    # Another writer filled the catalog between the check and the transaction.
+    monkeypatch.setattr(CatalogService, "is_empty", lambda _self: True)
+    attempts: list[bool] = []
+    apply_location = CatalogService._apply_location
+
+    def spy(self: CatalogService, *args: Any, unchecked: bool) -> Any:
+        attempts.append(unchecked)
+        return apply_location(self, *args, unchecked=unchecked)
+
+    monkeypatch.setattr(CatalogService, "_apply_location", spy)
+    (stats,) = service.refresh_all().values()
+    sqlite = catalog_db.engine.dialect.name == "sqlite"
+    assert attempts == ([True, False] if sqlite else [False])
+    assert (stats.added, stats.unchanged, stats.orphaned) == (2, 2, 1)
+    service.delete_entity(uid_of(catalog_db, "component:default/svc-4"))
+    with catalog_db.sessions() as session:
+        uids = set(session.scalars(select(EntityRow.id)))
+        assert set(session.scalars(select(SearchRow.entity_id))) == uids
