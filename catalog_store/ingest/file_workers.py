@@ -4,8 +4,8 @@ Parsing and validating YAML is most of the CPU work of a large first load, and i
 nothing but the file's bytes, so a crawl that meets many files to process hands them to
 a small process pool and collects the results in crawl order. A file that names
 placeholders (``$text``, ``$json``, ...) reads other files while it is processed, so it
-is processed in the crawling process, as are all files of a crawl with few of them
-(starting processes would cost more than it saves).
+is processed in the crawling process, as are the first files of a crawl unless one of
+them is large (for a few small files, starting processes would cost more than it saves).
 """
 
 from __future__ import annotations
@@ -22,7 +22,10 @@ from catalog_store.ingest.rules import KindRules
 from catalog_store.ingest.sources import SourceError
 
 POOL_AFTER_FILES = 8
-"""A crawl starts its worker processes at the file to process after this many."""
+"""A crawl starts its worker processes at the file to process after this many ..."""
+POOL_FOR_BYTES = 512 * 1024
+"""... or at the first file of at least this size (an ``org.yaml`` of thousands of
+people takes seconds to process)."""
 IN_FLIGHT_PER_WORKER = 4
 
 
@@ -134,7 +137,7 @@ class FileProcessor:
         if self._workers <= 0 or self._broken or b"$" in raw:
             return None
         if self._pool is None:
-            if self._submitted <= POOL_AFTER_FILES:
+            if self._submitted <= POOL_AFTER_FILES and len(raw) < POOL_FOR_BYTES:
                 return None
             self._pool = ProcessPoolExecutor(
                 max_workers=self._workers, mp_context=multiprocessing.get_context("spawn")

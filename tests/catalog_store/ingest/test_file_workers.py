@@ -16,7 +16,7 @@ from catalog_store.ingest.file_processing import (
     LocationTarget,
     process_file,
 )
-from catalog_store.ingest.file_workers import POOL_AFTER_FILES, FileProcessor
+from catalog_store.ingest.file_workers import POOL_AFTER_FILES, POOL_FOR_BYTES, FileProcessor
 from catalog_store.ingest.placeholders import tree_reader
 from catalog_store.ingest.rules import KindRules
 from catalog_store.ingest.sources import FileTree
@@ -121,6 +121,32 @@ def test_the_pool_starts_only_after_the_first_files(tmp_path: Path) -> None:
     finally:
         processor.close()
     assert not processor.pool_started
+
+
+def test_a_large_file_starts_the_pool_at_once(tmp_path: Path) -> None:
+    people = "---\n".join(
+        f"apiVersion: backstage.io/v1alpha1\nkind: User\nmetadata:\n  name: person-{i}\n"
+        f"  description: {'x' * 200}\nspec:\n  memberOf: [team-a]\n"
+        for i in range(POOL_FOR_BYTES // 250)
+    )
+    write(tmp_path / "small.yaml", component("svc"))
+    write(tmp_path / "org.yaml", people)
+    tree = FileTree(tmp_path, max_bytes=10_000_000)
+    context = context_for(tree)
+    processor = FileProcessor(context, workers=1)
+    try:
+        small = tree.read(str(tmp_path / "small.yaml"))
+        processor.start(str(tmp_path / "small.yaml"), "small.yaml", small)()
+        assert not processor.pool_started
+        raw = tree.read(str(tmp_path / "org.yaml"))
+        assert len(raw) >= POOL_FOR_BYTES
+        result = processor.start(str(tmp_path / "org.yaml"), "org.yaml", raw)
+        assert processor.pool_started
+        assert produced(result()) == produced(
+            process_file(str(tmp_path / "org.yaml"), "org.yaml", raw, context)
+        )
+    finally:
+        processor.close()
 
 
 def test_a_dead_worker_falls_back_to_the_crawling_process(
