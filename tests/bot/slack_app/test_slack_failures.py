@@ -4,9 +4,14 @@ what still fails is logged; the person never sees a traceback and never loses an
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from starlette.requests import Request
+from starlette.responses import Response
 
+from bot.slack_standin import StandinServer
 from tests.bot.slack_app.conftest import Bot, MakeBot, blocks_text, wait_for
 
 
@@ -23,6 +28,40 @@ def test_a_response_url_503_then_200_is_retried(bot: Bot) -> None:
     assert bot.sender.slash_command("alice", "payments", "/idp", "whois pmts").ok
     answer = wait_for(lambda: bot.bot_messages("alice", "payments"))
     assert rule.hits == 1 and "payment-service" in blocks_text(answer[0]).lower()
+
+
+def test_a_response_url_429_is_retried_after_waiting(bot: Bot) -> None:
+    rule = bot.faults.fail("/commands/", times=1, status=429)
+    assert bot.sender.slash_command("alice", "payments", "/idp", "whois pmts").ok
+    answer = wait_for(lambda: bot.bot_messages("alice", "payments"))
+    assert rule.hits == 1 and "payment-service" in blocks_text(answer[0]).lower()
+
+
+def test_answers_reuse_their_connection_to_slack(make_bot: MakeBot) -> None:
+    clients: list[tuple[str, int]] = []
+
+    def watch(standin: StandinServer) -> None:
+        @standin.app.middleware("http")
+        async def record(request: Request, call_next: Callable[[Request], Any]) -> Response:
+            if request.url.path.startswith("/commands/") and request.client is not None:
+                clients.append((request.client.host, request.client.port))
+            response: Response = await call_next(request)
+            return response
+
+    bot = make_bot(before_start=watch)
+    for turn in range(1, 4):
+        assert bot.sender.slash_command("alice", "payments", "/whois", "ledger").ok
+        wait_for(lambda: len(bot.bot_messages("alice", "payments")) >= turn)  # noqa: B023
+    assert len(clients) == 3 and len(set(clients)) == 1, clients
+
+
+def test_an_unreachable_response_url_is_logged(caplog: pytest.LogCaptureFixture) -> None:
+    from bot.slack_app.web_client import post_to_response_url
+
+    caplog.set_level(logging.WARNING, logger="bot.slack_app")
+    status, _ = post_to_response_url("http://127.0.0.1:9/commands/x", {"text": "hi"}, timeout=1)
+    assert status == 0
+    assert "posting to a response_url failed: ConnectError" in caplog.text
 
 
 def test_a_hanging_slack_is_given_up_on_and_tried_again(make_bot: MakeBot) -> None:
