@@ -34,6 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=os.environ.get("CALLBOARD_LOG_LEVEL", "INFO"),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    # httpx logs each request with its whole URL at INFO: a response_url (Slack's way back
+    # to a person) or a location URL with a token in it must not reach the log.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     if not hasattr(args, "run"):
         parser.print_help()
         return 2

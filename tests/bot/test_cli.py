@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot.cli import main
@@ -143,3 +145,15 @@ def test_oncall_rejects_a_malformed_moment(
     with pytest.raises(SystemExit):
         main(["oncall", "--config", str(example_config), "--at", "yesterday", "checkout"])
     assert "not an ISO 8601 time" in capsys.readouterr().err
+
+
+def test_request_urls_stay_out_of_the_log(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setattr(logging.getLogger("httpx"), "level", logging.NOTSET)
+    assert main([]) == 2
+    caplog.set_level(logging.INFO)
+    answered = httpx.MockTransport(lambda _request: httpx.Response(200, text="ok"))
+    with httpx.Client(transport=answered) as client:
+        client.post("https://hooks.slack.com/commands/T0/1/s3cr3t", json={"text": "hi"})
+    assert "s3cr3t" not in caplog.text
