@@ -14,6 +14,9 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
+"""The type of entity row ids: SQLite's ``INTEGER PRIMARY KEY`` (the rowid itself)."""
+
 
 class Base(DeclarativeBase):
     """Declarative base of every Callboard table."""
@@ -55,12 +58,17 @@ class LocationFileRow(Base):
 
 
 class EntityRow(Base):
-    """The final form of one entity, as the API serves it (relations apart)."""
+    """The final form of one entity, as the API serves it (relations apart).
+
+    ``id`` is the entity's uid (``metadata.uid``); ``row_id``, a small integer, is what the
+    millions of ``search`` and ``relations`` rows refer to.
+    """
 
     __tablename__ = "entities"
     __table_args__ = (Index("ix_entities_name_id", "name", "id"),)
 
-    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    row_id: Mapped[int] = mapped_column(ROW_ID, primary_key=True, autoincrement=True)
+    id: Mapped[str] = mapped_column(String(36), unique=True)
     entity_ref: Mapped[str] = mapped_column(String(400), unique=True)
     kind: Mapped[str] = mapped_column(String(100), index=True)
     namespace: Mapped[str] = mapped_column(String(100))
@@ -79,13 +87,13 @@ class EntityRow(Base):
 
 
 class RelationRow(Base):
-    """A directed relation; ``originating_entity_id`` is the entity whose spec produced it."""
+    """A directed relation; ``origin_row_id`` is the entity whose spec produced it."""
 
     __tablename__ = "relations"
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    originating_entity_id: Mapped[str] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    origin_row_id: Mapped[int] = mapped_column(
+        ROW_ID, ForeignKey("entities.row_id", ondelete="CASCADE"), index=True
     )
     source_key: Mapped[str] = mapped_column(String(400), index=True)
     type: Mapped[str] = mapped_column(String(64))
@@ -96,21 +104,22 @@ class RelationRow(Base):
 class SearchRow(Base):
     """A flattened ``(key, value)`` pair of an entity, lower-cased, for filters and facets.
 
-    Rows of ``relations.<type>`` keys carry ``origin_id``, the entity whose spec produced
-    the relation, so they follow that entity's changes even when they describe another.
+    Rows of ``relations.<type>`` keys carry ``origin_row_id``, the entity whose spec
+    produced the relation, so they follow that entity's changes even when they describe
+    another.
     """
 
     __tablename__ = "search"
-    __table_args__ = (Index("ix_search_key_value", "key", "value", "entity_id"),)
+    __table_args__ = (Index("ix_search_key_value", "key", "value", "entity_row_id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    entity_id: Mapped[str] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    entity_row_id: Mapped[int] = mapped_column(
+        ROW_ID, ForeignKey("entities.row_id", ondelete="CASCADE"), index=True
     )
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[str | None] = mapped_column(String(200))
-    origin_id: Mapped[str | None] = mapped_column(
-        ForeignKey("entities.id", ondelete="CASCADE"), index=True
+    origin_row_id: Mapped[int | None] = mapped_column(
+        ROW_ID, ForeignKey("entities.row_id", ondelete="CASCADE"), index=True
     )
 
 

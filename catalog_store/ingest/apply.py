@@ -25,7 +25,7 @@ from catalog_store.db.tables import (
 )
 from catalog_store.ingest.change_log import ChangeCounter, chunks
 from catalog_store.ingest.crawler import PreviousFile, Visit
-from catalog_store.ingest.entity_writes import EntityWriter
+from catalog_store.ingest.entity_writes import EntityWriter, Update
 from catalog_store.ingest.file_processing import EntityCandidate
 from catalog_store.ingest.file_records import (
     delete_file_records,
@@ -200,7 +200,7 @@ class LocationApplier:
         existing = self._existing([c.key for c in fresh])
         new_ids = iter(new_uids(len(fresh) - len(existing)))
         inserts: list[tuple[str, EntityCandidate]] = []
-        updates: list[tuple[str, EntityCandidate, int]] = []
+        updates: list[Update] = []
         unorphan: list[tuple[str, str]] = []
         for candidate in fresh:
             row = existing.get(candidate.key)
@@ -222,7 +222,7 @@ class LocationApplier:
                 if row.orphan_since is not None:
                     unorphan.append((row.id, row.entity_ref))
                 continue
-            updates.append((row.id, candidate, row.generation))
+            updates.append((row.id, row.row_id, candidate, row.generation))
         if unorphan:
             self.session.execute(
                 update(EntityRow)
@@ -248,6 +248,7 @@ class LocationApplier:
             for row in self.session.execute(
                 select(
                     EntityRow.id,
+                    EntityRow.row_id,
                     EntityRow.entity_ref,
                     EntityRow.location_id,
                     EntityRow.content_hash,

@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, update
+from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, text, update
 from sqlalchemy.orm import Session, aliased
 
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
@@ -22,14 +22,18 @@ from catalog_store.ingest.row_inserts import insert_rows
 
 MAX_SEARCH_VALUE = 200
 
+Update = tuple[str, int, EntityCandidate, int]
+"""A changed entity: its uid, its row id, the new candidate and its current generation."""
+
 # Core tables: plain ``executemany`` inserts, without the ORM's per-row bookkeeping.
 ENTITY_TABLE = cast(Table, EntityRow.__table__)
 RELATION_TABLE = cast(Table, RelationRow.__table__)
 SEARCH_TABLE = cast(Table, SearchRow.__table__)
-RELATION_COLUMNS = ("originating_entity_id", "source_key", "type", "target_ref", "target_key")
-SEARCH_COLUMNS = ("entity_id", "key", "value")
-RELATION_SEARCH_COLUMNS = ("entity_id", "key", "value", "origin_id")
+RELATION_COLUMNS = ("origin_row_id", "source_key", "type", "target_ref", "target_key")
+SEARCH_COLUMNS = ("entity_row_id", "key", "value")
+RELATION_SEARCH_COLUMNS = ("entity_row_id", "key", "value", "origin_row_id")
 ENTITY_COLUMNS = (
+    "row_id",
     "id",
     "entity_ref",
     "kind",
@@ -58,74 +62,71 @@ class EntityWriter:
         self.counter = counter
         self.now = now
         self.bulk = False
-        self._loaded: dict[str, str] = {}
-        self._waiting: list[tuple[str, str, str, str]] = []
+        self._loaded: dict[str, int] = {}
+        self._waiting: list[tuple[str, str, str, int]] = []
 
-    def write(
-        self,
-        inserts: list[tuple[str, EntityCandidate]],
-        updates: list[tuple[str, EntityCandidate, int]],
-    ) -> None:
-        """Store new entities (``(id, candidate)``) and changed ones (``(id, candidate,
-        generation)``) with their relations and search rows."""
+    def write(self, inserts: list[tuple[str, EntityCandidate]], updates: list[Update]) -> None:
+        """Store new entities (``(uid, candidate)``) and changed ones (:data:`Update`) with
+        their relations and search rows."""
         if not inserts and not updates:
             return
         seq = self.counter.seq
         touched: set[str] = set()
         if updates:
-            ids = [u[0] for u in updates]
-            for part in chunks(ids):
+            rows = [u[1] for u in updates]
+            for part in chunks(rows):
                 touched.update(
                     self.session.scalars(
-                        select(RelationRow.target_key).where(
-                            RelationRow.originating_entity_id.in_(part)
-                        )
+                        select(RelationRow.target_key).where(RelationRow.origin_row_id.in_(part))
                     )
                 )
-                self.session.execute(
-                    delete(RelationRow).where(RelationRow.originating_entity_id.in_(part))
-                )
+                self.session.execute(delete(RelationRow).where(RelationRow.origin_row_id.in_(part)))
                 own_rows = and_(
-                    SearchRow.entity_id.in_(part),
-                    or_(SearchRow.origin_id.is_(None), SearchRow.origin_id.in_(part)),
+                    SearchRow.entity_row_id.in_(part),
+                    or_(SearchRow.origin_row_id.is_(None), SearchRow.origin_row_id.in_(part)),
                 )
                 self.session.execute(
-                    delete(SearchRow).where(or_(own_rows, SearchRow.origin_id.in_(part)))
+                    delete(SearchRow).where(or_(own_rows, SearchRow.origin_row_id.in_(part)))
                 )
             self.session.execute(
                 update(EntityRow),
                 [
-                    {**self._entity_values(i, c, seq), "generation": generation + 1}
-                    for i, c, generation in updates
+                    {**self._entity_values(row, uid, c, seq), "generation": generation + 1}
+                    for uid, row, c, generation in updates
                 ],
             )
+        new_rows = reserve_row_ids(self.session, len(inserts))
         insert_rows(
             self.session,
             ENTITY_TABLE,
             ENTITY_COLUMNS,
-            [(*self._entity_row(i, c, seq), 1, self.now) for i, c in inserts],
+            [
+                (*self._entity_row(row, uid, c, seq), 1, self.now)
+                for row, (uid, c) in zip(new_rows, inserts, strict=True)
+            ],
         )
-        relation_rows: list[tuple[str, str, str, str, str]] = []
-        search_rows: list[tuple[str, str, str | None]] = []
-        written = [(i, c) for i, c, _ in updates] + inserts
-        for entity_id, candidate in written:
+        written: list[tuple[int, str, EntityCandidate]] = [(r, i, c) for i, r, c, _ in updates]
+        written.extend((row, uid, c) for row, (uid, c) in zip(new_rows, inserts, strict=True))
+        relation_rows: list[tuple[int, str, str, str, str]] = []
+        search_rows: list[tuple[int, str, str | None]] = []
+        for row, uid, candidate in written:
             own_key = candidate.key
             for source_key, relation_type, target_ref, target_key in candidate.relation_rows:
-                relation_rows.append((entity_id, source_key, relation_type, target_ref, target_key))
+                relation_rows.append((row, source_key, relation_type, target_ref, target_key))
                 if target_key != own_key:
                     touched.add(target_key)
                 if source_key != own_key:
                     touched.add(source_key)
-            search_rows.extend((entity_id, key, value) for key, value in candidate.search_rows)
-            search_rows.append((entity_id, UID_SEARCH_KEY, entity_id.lower()))
+            search_rows.extend([(row, key, value) for key, value in candidate.search_rows])
+            search_rows.append((row, UID_SEARCH_KEY, uid.lower()))
         insert_rows(self.session, RELATION_TABLE, RELATION_COLUMNS, relation_rows)
         insert_rows(self.session, SEARCH_TABLE, SEARCH_COLUMNS, search_rows)
-        self.counter.log(((i, c.key) for i, c in written), "upsert")
+        self.counter.log(((i, c.key) for _, i, c in written), "upsert")
         if self.bulk:
             self._index_loaded_relations(written, relation_rows)
             return  # every entity of a bulk load shares this seq: nothing else to bump
-        self._index_relations([i for i, _ in written], [i for i, _ in inserts])
-        touched -= {c.key for _, c in written}
+        self._index_relations([r for r, _, _ in written], new_rows)
+        touched -= {c.key for _, _, c in written}
         if touched:
             self.counter.touch(touched)
 
@@ -136,8 +137,8 @@ class EntityWriter:
         are: a relation whose source was not written by the end has no search row.
         """
         rows = [
-            (self._loaded[source_key], key, target_key, origin_id)
-            for source_key, key, target_key, origin_id in self._waiting
+            (self._loaded[source_key], key, target_key, origin_row)
+            for source_key, key, target_key, origin_row in self._waiting
             if source_key in self._loaded
         ]
         insert_rows(self.session, SEARCH_TABLE, RELATION_SEARCH_COLUMNS, rows)
@@ -146,38 +147,38 @@ class EntityWriter:
 
     def _index_loaded_relations(
         self,
-        written: list[tuple[str, EntityCandidate]],
-        relation_rows: list[tuple[str, str, str, str, str]],
+        written: list[tuple[int, str, EntityCandidate]],
+        relation_rows: list[tuple[int, str, str, str, str]],
     ) -> None:
         """Search rows ``relations.<type>`` of a bulk load's relations whose source entity
         is already written; the others wait for :meth:`index_all_relations`."""
         loaded = self._loaded
-        loaded.update((c.key, i) for i, c in written)
-        rows: list[tuple[str, str, str, str]] = []
-        for origin_id, source_key, relation_type, _, target_key in relation_rows:
+        loaded.update((c.key, row) for row, _, c in written)
+        rows: list[tuple[int, str, str, int]] = []
+        for origin_row, source_key, relation_type, _, target_key in relation_rows:
             if len(target_key) > MAX_SEARCH_VALUE:
                 continue
             key = f"relations.{relation_type.lower()}"
             source_id = loaded.get(source_key)
             if source_id is None:
-                self._waiting.append((source_key, key, target_key, origin_id))
+                self._waiting.append((source_key, key, target_key, origin_row))
             else:
-                rows.append((source_id, key, target_key, origin_id))
+                rows.append((source_id, key, target_key, origin_row))
         insert_rows(self.session, SEARCH_TABLE, RELATION_SEARCH_COLUMNS, rows)
 
-    def _index_relations(self, written: list[str], inserted: list[str]) -> None:
+    def _index_relations(self, written: list[int], inserted: list[int]) -> None:
         """Search rows ``relations.<type>`` for the relations of the written entities, on
         whichever side exists, and for relations that already pointed at new entities."""
         source = aliased(EntityRow)
         key = literal("relations.") + func.lower(RelationRow.type)
-        columns = (source.id, key, RelationRow.target_key, RelationRow.originating_entity_id)
+        columns = (source.row_id, key, RelationRow.target_key, RelationRow.origin_row_id)
         fits = func.length(RelationRow.target_key) <= MAX_SEARCH_VALUE
-        target = SearchRow.entity_id, SearchRow.key, SearchRow.value, SearchRow.origin_id
+        target = SearchRow.entity_row_id, SearchRow.key, SearchRow.value, SearchRow.origin_row_id
         for part in chunks(written):
             rows = (
                 select(*columns)
                 .join(source, source.entity_ref == RelationRow.source_key)
-                .where(RelationRow.originating_entity_id.in_(part), fits)
+                .where(RelationRow.origin_row_id.in_(part), fits)
             )
             self.session.execute(insert(SearchRow).from_select(target, rows))
         written_set = set(written)
@@ -185,17 +186,20 @@ class EntityWriter:
             rows = (
                 select(*columns)
                 .join(source, source.entity_ref == RelationRow.source_key)
-                .where(source.id.in_(part), fits)
+                .where(source.row_id.in_(part), fits)
             )
             if written_set:
-                rows = rows.where(RelationRow.originating_entity_id.not_in(list(written_set)))
+                rows = rows.where(RelationRow.origin_row_id.not_in(list(written_set)))
             self.session.execute(insert(SearchRow).from_select(target, rows))
 
-    def _entity_row(self, entity_id: str, candidate: EntityCandidate, seq: int) -> tuple[Any, ...]:
+    def _entity_row(
+        self, row_id: int, uid: str, candidate: EntityCandidate, seq: int
+    ) -> tuple[Any, ...]:
         """The values of :data:`ENTITY_COLUMNS` up to ``change_seq``."""
         ref = candidate.ref
         return (
-            entity_id,
+            row_id,
+            uid,
             candidate.key,
             ref.kind.lower(),
             ref.namespace.lower(),
@@ -210,6 +214,29 @@ class EntityWriter:
         )
 
     def _entity_values(
-        self, entity_id: str, candidate: EntityCandidate, seq: int
+        self, row_id: int, uid: str, candidate: EntityCandidate, seq: int
     ) -> dict[str, Any]:
-        return dict(zip(ENTITY_COLUMNS, self._entity_row(entity_id, candidate, seq), strict=False))
+        row = self._entity_row(row_id, uid, candidate, seq)
+        return dict(zip(ENTITY_COLUMNS, row, strict=False))
+
+
+def reserve_row_ids(session: Session, count: int) -> list[int]:
+    """``count`` unused entity row ids, for rows this transaction is about to insert.
+
+    On PostgreSQL they come from the column's sequence. On SQLite the writer holds the
+    database's write lock (``BEGIN IMMEDIATE``), so the ids after the largest are free.
+    """
+    if count == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        return list(
+            session.scalars(
+                text(
+                    "SELECT nextval(pg_get_serial_sequence('entities', 'row_id')) "
+                    "FROM generate_series(1, :count)"
+                ),
+                {"count": count},
+            )
+        )
+    start = int(session.scalar(select(func.max(EntityRow.row_id))) or 0) + 1
+    return list(range(start, start + count))

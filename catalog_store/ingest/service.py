@@ -297,7 +297,7 @@ class CatalogService:
     def delete_entity(self, uid: str) -> None:
         """Delete one entity; it comes back at its location's next refresh if still there."""
         with self._writing(), self.sessions.begin() as session:
-            row = session.get(EntityRow, uid)
+            row = session.scalars(select(EntityRow).where(EntityRow.id == uid)).first()
             if row is None:
                 raise NotFoundError(f"Entity with uid {uid} not found")
             ChangeCounter(session).log([(row.id, row.entity_ref)], "delete")

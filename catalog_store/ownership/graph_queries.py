@@ -376,7 +376,7 @@ def descendant_edges(session: Session, root: str, anchor_type: str) -> list[tupl
 @cache
 def _owned_statement(anchor_type: str | None) -> AnySelect:
     # The owned entity's own ``relations.ownedby`` search rows name its owner: the
-    # (key, value, entity_id) index answers "owned by any of these" without table reads.
+    # (key, value, entity_row_id) index answers "owned by any of these" without table reads.
     # Grouping by entity counts an entity once even if its rows were ever repeated.
     owners: ColumnElement[bool]
     if anchor_type is None:
@@ -388,14 +388,14 @@ def _owned_statement(anchor_type: str | None) -> AnySelect:
             SearchRow.value.in_(select(down.c.child_key)),
         )
     owned = (
-        select(SearchRow.entity_id, func.min(SearchRow.value).label("owner_key"))
+        select(SearchRow.entity_row_id, func.min(SearchRow.value).label("owner_key"))
         .where(SearchRow.key == OWNED_BY_SEARCH_KEY, owners)
-        .group_by(SearchRow.entity_id)
+        .group_by(SearchRow.entity_row_id)
         .subquery("owned")
     )
     ranked = (
         select(
-            EntityRow.id.label("id"),
+            EntityRow.row_id.label("row_id"),
             EntityRow.kind.label("kind"),
             owned.c.owner_key,
             func.row_number()
@@ -406,12 +406,12 @@ def _owned_statement(anchor_type: str | None) -> AnySelect:
             .label("position"),
             func.count().over(partition_by=EntityRow.kind).label("total"),
         )
-        .join(EntityRow, EntityRow.id == owned.c.entity_id)
+        .join(EntityRow, EntityRow.row_id == owned.c.entity_row_id)
         .subquery("ranked")
     )
     return (
         select(ranked.c.kind, ranked.c.owner_key, ranked.c.total, *ENTITY_COLUMNS)
-        .join(EntityRow, EntityRow.id == ranked.c.id)
+        .join(EntityRow, EntityRow.row_id == ranked.c.row_id)
         .where(ranked.c.position <= bindparam("limit", type_=Integer()))
         .order_by(ranked.c.kind, ranked.c.position)
     )
@@ -455,7 +455,7 @@ def owned_rows(
 def _user_by_email_statement() -> AnySelect:
     return (
         select(*ENTITY_COLUMNS)
-        .join(SearchRow, SearchRow.entity_id == EntityRow.id)
+        .join(SearchRow, SearchRow.entity_row_id == EntityRow.row_id)
         .where(
             SearchRow.key == EMAIL_SEARCH_KEY,
             SearchRow.value == bindparam("email", type_=String()),

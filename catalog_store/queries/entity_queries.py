@@ -195,7 +195,9 @@ def entity_facets(
     else:
         estimator = RowEstimator(session)
         selective = estimator.node(filter_node) <= estimator.cap
-        compiler = FilterCompiler(estimator if selective else None, id_column=SearchRow.entity_id)
+        compiler = FilterCompiler(
+            estimator if selective else None, id_column=SearchRow.entity_row_id
+        )
         condition = compiler.condition(filter_node)
         if selective:
             # Few entities: walk their rows by entity id (the key term must not use an index).

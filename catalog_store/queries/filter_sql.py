@@ -1,9 +1,9 @@
 """Filter trees as SQL conditions on the ``search`` table, shaped for fast plans.
 
-A leaf ``key=value`` is either a list, ``id IN (SELECT entity_id FROM search WHERE
-key=... AND value=...)``, or a per-entity check, ``EXISTS (SELECT 1 FROM search WHERE
-entity_id=id AND key=... AND value=...)``; both read only the ``(key, value,
-entity_id)`` index. In a conjunction the most selective leaf (counted up to a cap with
+A leaf ``key=value`` is either a list, ``row_id IN (SELECT entity_row_id FROM search
+WHERE key=... AND value=...)``, or a per-entity check, ``EXISTS (SELECT 1 FROM search
+WHERE entity_row_id=row_id AND key=... AND value=...)``; both read only the ``(key,
+value, entity_row_id)`` index. In a conjunction the most selective leaf (counted up to a cap with
 one cheap probe) is the list that drives the query and the others are checks, so a
 query never materialises a large list only to intersect it with a small one. Leaves
 on ``kind``, ``metadata.namespace``, ``metadata.name`` and ``metadata.uid`` read the
@@ -80,8 +80,8 @@ class FilterCompiler:
         dialect: The database's dialect name (``sqlite`` enables the ``kind`` range).
         checks_only: Make every leaf a per-entity check, for queries that another
             condition drives (such as a list of refs).
-        id_column: The entity id column the conditions test: ``entities.id``, or
-            ``search.entity_id`` to filter search rows directly (then the
+        id_column: The entity row id column the conditions test: ``entities.row_id``,
+            or ``search.entity_row_id`` to filter search rows directly (then the
             ``entities`` columns are not used).
         use_columns: Read ``kind``, namespace, name and uid leaves from the
             ``entities`` columns. Worth it when the query walks ``entity_ref`` order,
@@ -97,7 +97,7 @@ class FilterCompiler:
         estimator: RowEstimator | None = None,
         dialect: str = "",
         checks_only: bool = False,
-        id_column: Any = EntityRow.id,
+        id_column: Any = EntityRow.row_id,
         use_columns: bool = True,
         ordered_scan: bool = False,
     ) -> None:
@@ -105,7 +105,7 @@ class FilterCompiler:
         self.dialect = dialect
         self.checks_only = checks_only
         self.id_column = id_column
-        self.columns = _COLUMNS if use_columns and id_column is EntityRow.id else {}
+        self.columns = _COLUMNS if use_columns and id_column is EntityRow.row_id else {}
         self.ordered_scan = ordered_scan
 
     def condition(self, node: FilterNode) -> ColumnElement[bool]:
@@ -155,13 +155,13 @@ class FilterCompiler:
 
     def _in_list(self, match: KeyMatch) -> ColumnElement[bool]:
         row = aliased(SearchRow)
-        listed = select(row.entity_id).where(*_leaf_terms(row, match))
+        listed = select(row.entity_row_id).where(*_leaf_terms(row, match))
         condition: ColumnElement[bool] = self.id_column.in_(listed)
         return condition
 
     def _check(self, match: KeyMatch) -> ColumnElement[bool]:
         row = aliased(SearchRow)
-        return exists().where(row.entity_id == self.id_column, *_leaf_terms(row, match))
+        return exists().where(row.entity_row_id == self.id_column, *_leaf_terms(row, match))
 
     def _column_condition(self, match: KeyMatch) -> ColumnElement[bool] | None:
         column = self.columns.get(match.key)

@@ -54,7 +54,7 @@ def sort_value(field: str) -> ColumnElement[Any]:
         return column  # type: ignore[no-any-return]
     return (
         select(func.min(SearchRow.value))
-        .where(SearchRow.entity_id == EntityRow.id, SearchRow.key == key)
+        .where(SearchRow.entity_row_id == EntityRow.row_id, SearchRow.key == key)
         .scalar_subquery()
     )
 

@@ -109,10 +109,10 @@ def _full_text_condition(
     fields = full_text.fields or (sort_field.field if sort_field else "metadata.uid",)
     keys = sorted({normalise_key(field) for field in fields})
     pattern = "%" + escape_like(full_text.term.lower()) + "%"
-    matches = select(SearchRow.entity_id).where(
+    matches = select(SearchRow.entity_row_id).where(
         SearchRow.key.in_(keys), SearchRow.value.like(pattern, escape="\\")
     )
-    return EntityRow.id.in_(matches)
+    return EntityRow.row_id.in_(matches)
 
 
 def _edge_values(row: Any, has_sort: bool) -> tuple[str | None, ...]:

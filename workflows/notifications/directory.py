@@ -148,12 +148,12 @@ def find_component_row(session: Session, hint: str) -> StoredEntity | None:
     if values is not None:
         return StoredEntity(*values)
     keys = [f"metadata.annotations.{name}".lower() for name in COMPONENT_ID_ANNOTATIONS]
-    matching = select(SearchRow.entity_id).where(
+    matching = select(SearchRow.entity_row_id).where(
         SearchRow.key.in_(keys), SearchRow.value == lowered
     )
     values = session.execute(
         select(*ENTITY_COLUMNS)
-        .where(EntityRow.kind == "component", EntityRow.id.in_(matching))
+        .where(EntityRow.kind == "component", EntityRow.row_id.in_(matching))
         .order_by(*preference)
         .limit(1)
     ).first()

@@ -136,8 +136,9 @@ def insert_entity(
     searched = copy.deepcopy(stored)
     searched["metadata"]["uid"] = uid
     text = json.dumps(stored, sort_keys=True)
-    session.execute(
-        insert(EntityRow).values(
+    row_id = session.scalar(
+        insert(EntityRow)
+        .values(
             id=uid,
             entity_ref=ref.key,
             kind=ref.kind.lower(),
@@ -153,13 +154,14 @@ def insert_entity(
             orphan_since=NOW if orphan else None,
             change_seq=change_seq,
         )
+        .returning(EntityRow.row_id)
     )
     if relations:
         session.execute(
             insert(RelationRow),
             [
                 {
-                    "originating_entity_id": uid,
+                    "origin_row_id": row_id,
                     "source_key": r.source.key,
                     "type": r.type,
                     "target_ref": str(r.target),
@@ -169,7 +171,9 @@ def insert_entity(
             ],
         )
     rows = build_search_rows(searched, relations)
-    session.execute(insert(SearchRow), [{"entity_id": uid, "key": k, "value": v} for k, v in rows])
+    session.execute(
+        insert(SearchRow), [{"entity_row_id": row_id, "key": k, "value": v} for k, v in rows]
+    )
     error_rows = [
         {
             "location_id": location_id,

@@ -42,8 +42,8 @@ def test_first_load_rebuilds_the_search_indexes(
     before = search_indexes(catalog_db)
     assert {
         "ix_search_key_value",
-        "ix_search_entity_id",
-        "ix_search_origin_id",
+        "ix_search_entity_row_id",
+        "ix_search_origin_row_id",
         "ix_relations_source_key",
         "ix_relations_target_key",
     } <= before
@@ -83,8 +83,8 @@ def relation_search_rows(db: CatalogDb) -> set[tuple[str, str, str, str]]:
     with db.sessions() as session:
         rows = session.execute(
             select(holder.entity_ref, SearchRow.key, SearchRow.value, origin.entity_ref)
-            .join(holder, holder.id == SearchRow.entity_id)
-            .join(origin, origin.id == SearchRow.origin_id)
+            .join(holder, holder.row_id == SearchRow.entity_row_id)
+            .join(origin, origin.row_id == SearchRow.origin_row_id)
             .where(SearchRow.key.like("relations.%"))
         ).all()
     return {(r[0], r[1], r[2] or "", r[3]) for r in rows}
@@ -203,7 +203,7 @@ def test_a_first_load_writes_without_foreign_key_checks_and_leaves_them_on(
         for connection in connections:
             with pytest.raises(IntegrityError):
                 connection.execute(
-                    insert(SearchRow).values(entity_id="no-such-entity", key="kind", value="x")
+                    insert(SearchRow).values(entity_row_id=10**9, key="kind", value="x")
                 )
             connection.rollback()
 
@@ -234,5 +234,5 @@ def test_a_first_load_that_finds_the_catalog_filled_checks_foreign_keys(
     assert (stats.added, stats.unchanged, stats.orphaned) == (2, 2, 1)
     service.delete_entity(uid_of(catalog_db, "component:default/svc-4"))
     with catalog_db.sessions() as session:
-        uids = set(session.scalars(select(EntityRow.id)))
-        assert set(session.scalars(select(SearchRow.entity_id))) == uids
+        rows = set(session.scalars(select(EntityRow.row_id)))
+        assert set(session.scalars(select(SearchRow.entity_row_id))) == rows

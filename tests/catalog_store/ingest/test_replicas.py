@@ -59,8 +59,8 @@ def test_two_replicas_refreshing_at_once(tmp_path: Path, postgres_url: str) -> N
         assert session.scalar(select(func.count()).select_from(EntityRow)) == 200
         assert session.scalar(select(func.count()).select_from(RelationRow)) == 400
         duplicated = session.execute(
-            select(SearchRow.entity_id, SearchRow.key, SearchRow.value, func.count())
-            .group_by(SearchRow.entity_id, SearchRow.key, SearchRow.value)
+            select(SearchRow.entity_row_id, SearchRow.key, SearchRow.value, func.count())
+            .group_by(SearchRow.entity_row_id, SearchRow.key, SearchRow.value)
             .having(func.count() > 1)
         ).all()
         assert duplicated == []

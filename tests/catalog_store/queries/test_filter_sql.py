@@ -72,9 +72,11 @@ def _matches(node: FilterNode, doc: dict[str, list[str]]) -> bool:
 def expected(db: CatalogDb, node: FilterNode) -> list[str]:
     """The matching names, computed in Python from the search rows."""
     with db.sessions() as session:
-        rows = session.execute(select(SearchRow.entity_id, SearchRow.key, SearchRow.value)).all()
-        names = dict(session.execute(select(EntityRow.id, EntityRow.name)).all())
-    docs: dict[str, dict[str, list[str]]] = {}
+        rows = session.execute(
+            select(SearchRow.entity_row_id, SearchRow.key, SearchRow.value)
+        ).all()
+        names = dict(session.execute(select(EntityRow.row_id, EntityRow.name)).all())
+    docs: dict[int, dict[str, list[str]]] = {}
     for entity_id, key, value in rows:
         docs.setdefault(entity_id, {}).setdefault(key, []).append(value or "")
     return sorted(names[i] for i, doc in docs.items() if _matches(node, doc))
