@@ -10,6 +10,7 @@ change counter value.
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import repeat
 from typing import Any, cast
 
 from sqlalchemy import Table, and_, delete, func, insert, literal, or_, select, text, update
@@ -117,7 +118,7 @@ class EntityWriter:
                     touched.add(target_key)
                 if source_key != own_key:
                     touched.add(source_key)
-            search_rows.extend([(row, key, value) for key, value in candidate.search_rows])
+            search_rows.extend(zip(repeat(row), candidate.search_keys, candidate.search_values))
             search_rows.append((row, UID_SEARCH_KEY, uid.lower()))
         insert_rows(self.session, RELATION_TABLE, RELATION_COLUMNS, relation_rows)
         insert_rows(self.session, SEARCH_TABLE, SEARCH_COLUMNS, search_rows)

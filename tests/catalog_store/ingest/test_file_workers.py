@@ -61,7 +61,15 @@ def produced(result: FileResult) -> tuple[object, ...]:
         [str(e) for e in result.errors],
         result.dependencies,
         [
-            (c.key, c.body_json, c.relation_rows, c.search_rows, c.content_hash, c.line)
+            (
+                c.key,
+                c.body_json,
+                c.relation_rows,
+                c.search_keys,
+                c.search_values,
+                c.content_hash,
+                c.line,
+            )
             for c in result.entities
         ],
     )
