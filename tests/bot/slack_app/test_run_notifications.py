@@ -19,8 +19,6 @@ from tests.bot.slack_app.notify_support import (
     top_level,
 )
 
-TFC = Path(__file__).resolve().parents[3].parent / "shared" / "fixtures" / "terraform"
-
 
 def test_a_run_is_one_message_updated_in_place(make_bot: MakeBot) -> None:
     bot = notify_bot(make_bot)
@@ -91,9 +89,11 @@ def test_forged_stale_and_oversized_webhooks_are_refused(make_bot: MakeBot) -> N
     assert "generic-secret" not in secrets_seen
 
 
-def test_hcp_terraform_notifications_move_a_run_and_answer_the_ping(make_bot: MakeBot) -> None:
+def test_hcp_terraform_notifications_move_a_run_and_answer_the_ping(
+    make_bot: MakeBot, shared_fixtures: Path
+) -> None:
     bot = notify_bot(make_bot)
-    folder = TFC / "tfc-notifications"
+    folder = shared_fixtures / "terraform" / "tfc-notifications"
     ping = json.loads(next(folder.glob("*verification*")).read_text())
     assert post_tfc(bot, ping).json()["ping"] is True
     for name in ("run_created", "run_planning", "run_completed"):
@@ -162,9 +162,12 @@ def test_notifications_check_names_unknown_channels(make_bot: MakeBot) -> None:
     assert "C0CHECKOUT" in text and "1 of 2 channels are unknown" in text
 
 
-def test_a_terraform_plan_is_summarised_in_the_thread(make_bot: MakeBot) -> None:
+def test_a_terraform_plan_is_summarised_in_the_thread(
+    make_bot: MakeBot, shared_fixtures: Path
+) -> None:
     bot = notify_bot(make_bot)
-    plan = json.loads((TFC / "tfbuddy-plan-markdown" / "replace.tfplan.json").read_text())
+    plan_file = shared_fixtures / "terraform" / "tfbuddy-plan-markdown" / "replace.tfplan.json"
+    plan = json.loads(plan_file.read_text())
     event = generic_event("tf-1", "planned", kind="terraform", terraform_plan=plan)
     assert post_generic(bot, event).status_code == 202
     card = wait_for(lambda: top_level(bot, "payments"))[0]
