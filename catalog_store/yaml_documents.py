@@ -122,10 +122,13 @@ def _check_budget(data: Any) -> None:
 
 
 class LineIndex:
-    """Finds the lines of fields in a file's documents; composes the file once, on first use."""
+    """Finds the lines of fields in a file's documents; composes the file once, on first use.
 
-    def __init__(self, text: str) -> None:
-        self._text: str | None = text
+    It may be given the file's raw bytes, which are decoded only if a line is asked for.
+    """
+
+    def __init__(self, text: str | bytes) -> None:
+        self._text: str | bytes | None = text
         self._roots: list[yaml.Node | None] | None = None
 
     def line(self, document_index: int, path: Sequence[str | int] = ()) -> int | None:
@@ -136,8 +139,11 @@ class LineIndex:
         """
         if self._roots is None:
             try:
-                self._roots = list(yaml.compose_all(self._text or "", Loader=CatalogLoader))
-            except (yaml.YAMLError, RecursionError):
+                text = self._text or ""
+                if isinstance(text, bytes):
+                    text = decode_text(text)
+                self._roots = list(yaml.compose_all(text, Loader=CatalogLoader))
+            except (YamlError, yaml.YAMLError, RecursionError):
                 self._roots = []
             self._text = None
         if 0 <= document_index < len(self._roots):

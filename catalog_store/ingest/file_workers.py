@@ -16,10 +16,12 @@ from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
+from sys import intern
 
 from catalog_store.ingest.file_processing import FileContext, FileResult, process_file
 from catalog_store.ingest.rules import KindRules
 from catalog_store.ingest.sources import SourceError
+from catalog_store.yaml_documents import LineIndex
 
 POOL_AFTER_FILES = 8
 """A crawl starts its worker processes at the file to process after this many ..."""
@@ -59,10 +61,19 @@ def _no_reader(target: str, _base: str) -> tuple[str, bytes]:
     raise SourceError(f"{target}: placeholders are not read in worker processes")
 
 
+NO_LINES = LineIndex("")
+"""Stands for a file's line index on the way back from a worker (see :func:`attach_lines`)."""
+
+
 def process_in_worker(
     address: str, display: str, raw: bytes, context: WorkerContext, annotation: str
 ) -> FileResult:
-    """:func:`process_file` for a file without placeholders, in a worker process."""
+    """:func:`process_file` for a file without placeholders, in a worker process.
+
+    The result travels back compacted: without the file's text, which the crawling
+    process already holds, and with its repeated strings (search keys, common values,
+    relation refs) interned, so each is pickled once per file rather than once per row.
+    """
     full = FileContext(
         location_type=context.location_type,
         origin_annotation=context.origin_annotation,
@@ -71,7 +82,26 @@ def process_in_worker(
         annotation=FixedAnnotation(annotation),
         skip_remote_placeholders=context.skip_remote_placeholders,
     )
-    return process_file(address, display, raw, full)
+    result = process_file(address, display, raw, full)
+    for candidate in result.entities:
+        candidate.lines = NO_LINES
+        candidate.search_keys = [intern(key) for key in candidate.search_keys]
+        candidate.search_values = [
+            value if value is None else intern(value) for value in candidate.search_values
+        ]
+        candidate.relation_rows = [
+            (intern(source), intern(kind), intern(target_ref), intern(target))
+            for source, kind, target_ref, target in candidate.relation_rows
+        ]
+    return result
+
+
+def attach_lines(result: FileResult, raw: bytes) -> FileResult:
+    """Give a worker's result the line index of its file again, read from ``raw``."""
+    lines = LineIndex(raw)
+    for candidate in result.entities:
+        candidate.lines = lines
+    return result
 
 
 PendingResult = Callable[[], FileResult]
@@ -120,7 +150,7 @@ class FileProcessor:
 
         def result() -> FileResult:
             try:
-                return future.result()
+                return attach_lines(future.result(), raw)
             except BrokenProcessPool:
                 self._broken = True
                 return process_file(address, display, raw, self._context)

@@ -57,3 +57,11 @@ def test_lines_of_fields_and_of_missing_fields() -> None:
     assert lines.line(1, ("spec", "owner")) == 9
     assert lines.line(1, ()) == 4
     assert lines.line(5, ("spec",)) is None
+
+
+def test_a_line_index_of_raw_bytes_decodes_them_only_when_asked() -> None:
+    text = "kind: Component\n---\nkind: API\nspec:\n  owner: team-a\n"
+    from_bytes = LineIndex(b"\xef\xbb\xbf" + text.encode())
+    assert from_bytes.line(1, ["spec", "owner"]) == LineIndex(text).line(1, ["spec", "owner"])
+    assert from_bytes.line(1, ["spec", "owner"]) == 5
+    assert LineIndex(b"\xff\xfe not utf-8").line(0) is None
