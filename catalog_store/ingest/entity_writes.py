@@ -224,8 +224,9 @@ class EntityWriter:
 def reserve_row_ids(session: Session, count: int) -> list[int]:
     """``count`` unused entity row ids, for rows this transaction is about to insert.
 
-    On PostgreSQL they come from the column's sequence. On SQLite the writer holds the
-    database's write lock (``BEGIN IMMEDIATE``), so the ids after the largest are free.
+    On PostgreSQL they come from the column's sequence. On SQLite the caller has already
+    written (it took the change counter), so it holds the database's write lock until it
+    commits and the ids after the largest stay free.
     """
     if count == 0:
         return []
