@@ -22,8 +22,81 @@ MAX_DEPTH = 64
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_SPECIAL_KEY_TAGS = frozenset({"tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"})
+
+
 class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """libyaml's safe loader with YAML 1.2 core-schema scalars."""
+    """libyaml's safe loader with YAML 1.2 core-schema scalars.
+
+    Catalog files are almost entirely plain strings, mappings and lists. Those are built
+    directly from the composed nodes; every other node (numbers, booleans, nulls, explicit
+    tags, merge keys, non-scalar keys) goes through the library's own constructors, so a
+    document reads exactly as PyYAML's safe loader reads it, only without its per-node
+    bookkeeping. Nodes reached again through an alias give the same object again, as in
+    the library.
+    """
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        try:
+            return self._build(node, 0)
+        finally:
+            self.constructed_objects: dict[yaml.Node, Any] = {}
+            self.recursive_objects: dict[yaml.Node, None] = {}
+            self.state_generators: list[Any] = []
+            self.deep_construct = False
+
+    def _build(self, node: yaml.Node, depth: int) -> Any:
+        if depth > MAX_DEPTH:
+            raise _too_deep()
+        kind = node.__class__
+        if kind is yaml.ScalarNode:
+            if node.tag == _STR:
+                return node.value
+            return self.construct_object(node, deep=True)
+        built = self.constructed_objects.get(node)
+        if built is not None:
+            return built
+        if kind is yaml.MappingNode and node.tag == _MAP:
+            pairs = node.value
+            for key_node, _value_node in pairs:
+                if key_node.__class__ is not yaml.ScalarNode or key_node.tag in _SPECIAL_KEY_TAGS:
+                    return self.construct_object(node, deep=True)
+            mapping: dict[Any, Any] = {}
+            self.constructed_objects[node] = mapping
+            for key_node, value_node in pairs:
+                mapping[self._build(key_node, depth + 1)] = self._build(value_node, depth + 1)
+            return mapping
+        if kind is yaml.SequenceNode and node.tag == _SEQ:
+            items: list[Any] = []
+            self.constructed_objects[node] = items
+            for item_node in node.value:
+                items.append(self._build(item_node, depth + 1))
+            return items
+        return self.construct_object(node, deep=True)
+
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
+        """The tag of an untagged node, by the implicit resolvers of the first character.
+
+        The library's resolver does the same, plus path resolvers, which this loader has
+        none of.
+        """
+        if kind is yaml.ScalarNode:
+            if implicit[0]:
+                text = value or ""
+                for tag, regexp in self.yaml_implicit_resolvers.get(text[:1], ()):
+                    if regexp.match(text):
+                        return str(tag)
+            return _STR
+        return _SEQ if kind is yaml.SequenceNode else _MAP
+
+    def descend_resolver(self, current_node: Any, current_index: Any) -> None:
+        """Path resolvers are not used."""
+
+    def ascend_resolver(self) -> None:
+        """Path resolvers are not used."""
 
 
 CatalogLoader.yaml_implicit_resolvers = {
@@ -98,6 +171,10 @@ def load_documents(text: str) -> list[YamlDocument]:
     return documents
 
 
+def _too_deep() -> YamlError:
+    return YamlError(f"document nested deeper than {MAX_DEPTH} levels (a recursive alias?)")
+
+
 def _check_budget(data: Any) -> None:
     """Walk ``data`` as if aliases were expanded, stopping at the node budget."""
     budget = MAX_NODES_PER_DOCUMENT
@@ -111,7 +188,7 @@ def _check_budget(data: Any) -> None:
                 "are expanded (an alias bomb?)"
             )
         if depth > MAX_DEPTH:
-            raise YamlError(f"document nested deeper than {MAX_DEPTH} levels (a recursive alias?)")
+            raise _too_deep()
         if isinstance(node, dict):
             for key, value in node.items():
                 if not isinstance(key, str | int | float | bool) and key is not None:

@@ -19,6 +19,7 @@ from sqlalchemy import Index, Table, exists, select
 from sqlalchemy.orm import Session
 
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
+from catalog_store.gc_pause import paused_gc
 from catalog_store.ingest.entity_writes import EntityWriter
 
 DEFERRED_TABLES = (cast(Table, RelationRow.__table__), cast(Table, SearchRow.__table__))
@@ -33,11 +34,21 @@ def catalog_is_empty(session: Session) -> bool:
 def bulk_load(session: Session, writer: EntityWriter, *, enabled: bool) -> Iterator[None]:
     """Write the block's entities without index upkeep, then index everything once.
 
+    The cyclic garbage collector is paused meanwhile (:func:`paused_gc`): the load keeps
+    hundreds of thousands of rows and results alive at a time, and each full collection
+    would walk them all.
+
     If the block raises, the transaction rolls back, and the dropped indexes with it.
     """
     if not enabled:
         yield
         return
+    with paused_gc():
+        yield from _deferred_indexes(session, writer)
+
+
+def _deferred_indexes(session: Session, writer: EntityWriter) -> Iterator[None]:
+    """Drop the deferred indexes, let the block write, and build them again."""
     connection = session.connection()
     deferred: list[list[Index]] = [
         [index for index in table.indexes if not index.unique] for table in DEFERRED_TABLES

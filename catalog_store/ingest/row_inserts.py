@@ -30,7 +30,7 @@ def insert_rows(
     for position, name in enumerate(columns):
         processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
         if processor is not None:
-            converters.append((position, processor))
+            converters.append((position, _repeating(processor)))
     if converters:
         converted: list[Sequence[Any]] = []
         for row in rows:
@@ -44,3 +44,22 @@ def insert_rows(
     marks = ", ".join("?" for _ in columns)
     statement = f"INSERT INTO {preparer.format_table(table)} ({names}) VALUES ({marks})"
     connection.exec_driver_sql(statement, list(rows))
+
+
+def _repeating(convert: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """``convert``, answering again without converting when given the same object again.
+
+    A batch's rows share their timestamps (one ``now`` per write), so each is converted once.
+    """
+    last: list[Any] = [_NOTHING, None]
+
+    def converted(value: Any) -> Any:
+        if value is not last[0]:
+            last[0] = value
+            last[1] = convert(value)
+        return last[1]
+
+    return converted
+
+
+_NOTHING = object()

@@ -16,14 +16,13 @@ state is rebuilt from its live documents.
 from __future__ import annotations
 
 import bisect
-import gc
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from catalog_store.gc_pause import paused_gc
 from catalog_store.search.batch import PRIMARY_POSITION, Batch, Places, Slots, build_batch
 from catalog_store.search.documents import FIELDS, PRIMARY_FIELDS, SearchDocument
 from catalog_store.search.vocabulary import Vocabulary
@@ -108,22 +107,6 @@ class IndexState:
     def live(self) -> int:
         """The number of live documents."""
         return len(self.docs) - self.retired
-
-
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while building many small, acyclic objects.
-
-    Building creates millions of lists, sets and tuples; with the collector running, each
-    of its passes walks all of them again, which makes a build several times slower.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _latest(documents: Iterable[SearchDocument]) -> list[SearchDocument]:

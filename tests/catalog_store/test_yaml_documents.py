@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from catalog_store.yaml_documents import LineIndex, YamlError, decode_text, load_documents
+import pytest
+import yaml
+
+from catalog_store.yaml_documents import (
+    CatalogLoader,
+    LineIndex,
+    YamlError,
+    decode_text,
+    load_documents,
+)
 
 
 def test_yaml_1_2_scalars_stay_as_written() -> None:
@@ -65,3 +74,66 @@ def test_a_line_index_of_raw_bytes_decodes_them_only_when_asked() -> None:
     assert from_bytes.line(1, ["spec", "owner"]) == LineIndex(text).line(1, ["spec", "owner"])
     assert from_bytes.line(1, ["spec", "owner"]) == 5
     assert LineIndex(b"\xff\xfe not utf-8").line(0) is None
+
+
+class _LibraryLoader(yaml.CSafeLoader):
+    """PyYAML's own safe loader with the catalog's scalar rules: the reference."""
+
+
+_LibraryLoader.yaml_implicit_resolvers = CatalogLoader.yaml_implicit_resolvers
+
+
+def _read(loader: type, text: str) -> tuple[str, str]:
+    """What a loader makes of ``text``: the documents' repr, or the error it raises."""
+    try:
+        return ("ok", repr(list(yaml.load_all(text, Loader=loader))))
+    except yaml.YAMLError as exc:
+        return ("error", f"{type(exc).__name__}: {exc}")
+
+
+EDGE_CASES = {
+    "scalars": "a: [1, -2, +3, 012, 0x1f, 0o7, 1_000, 1e3, 2.5, .inf, -.nan, on, yes, True, "
+    "FALSE, null, ~, Null, '', \"q\", 2024-01-01, 1:20]\n",
+    "keys": "1: a\n2.5: b\ntrue: c\nnull: d\n~: e\n'x': f\n",
+    "duplicate keys": "a: 1\na: 2\nb: {c: 1, c: 2}\n",
+    "aliases": "a: &x {b: [1, &y [c]]}\nc: *x\nd: *y\ne: [*x, *y]\n",
+    "recursive": "a: &a [*a, {b: *a}]\nm: &m {self: *m}\n",
+    "merge keys": "base: &b {x: 1, y: 2}\nd: {<<: *b, y: 3}\ne: {<<: [*b, {z: 4}], w: 5}\n",
+    "value key": "a: {=: 1, b: 2}\n",
+    "explicit tags": "a: !!str 5\nb: !!int '7'\nc: !!float '1'\nd: !!binary aGVsbG8=\n"
+    "e: !!set {x, y}\nf: !!omap [{a: 1}, {b: 2}]\ng: !!pairs [{a: 1}]\nh: !!timestamp 2024-01-01\n"
+    "i: !!null ''\nj: !!bool 'true'\nk: !!map {x: 1}\nl: !!seq [1]\n",
+    "unknown tag": "a: !custom x\n",
+    "python tag": "a: !!python/object:os.system x\n",
+    "unhashable key": "? [1, 2]\n: x\n",
+    "mapping key": "? {a: 1}\n: x\n",
+    "empty and nested": "---\n---\na:\n  b:\n    c: [[], {}, [[{}]]]\n---\n- 1\n",
+    "strings": "a: |\n  line\n  two\nb: >\n  folded\n  text\nc: 'it''s'\nd: \"\\u00e9\\n\"\n",
+}
+
+
+@pytest.mark.parametrize("case", sorted(EDGE_CASES))
+def test_documents_read_as_the_library_reads_them(case: str) -> None:
+    assert _read(CatalogLoader, EDGE_CASES[case]) == _read(_LibraryLoader, EDGE_CASES[case])
+
+
+def test_aliases_give_the_same_object_as_the_library_does() -> None:
+    (data,) = yaml.load_all(EDGE_CASES["aliases"], Loader=CatalogLoader)
+    assert data["c"] is data["a"] and data["d"] is data["a"]["b"][1]
+    assert data["e"][0] is data["a"] and data["e"][1] is data["d"]
+    (data,) = yaml.load_all(EDGE_CASES["recursive"], Loader=CatalogLoader)
+    assert data["a"][0] is data["a"] and data["a"][1]["b"] is data["a"]
+    assert data["m"]["self"] is data["m"]
+
+
+def test_every_shared_fixture_reads_as_the_library_reads_it(shared_fixtures: Path) -> None:
+    files = [
+        path
+        for pattern in ("*.yaml", "*.yml")
+        for path in sorted(shared_fixtures.rglob(pattern))
+        if path.is_file()
+    ]
+    assert len(files) > 100
+    for path in files:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert _read(CatalogLoader, text) == _read(_LibraryLoader, text), path
