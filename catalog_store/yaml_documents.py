@@ -39,7 +39,16 @@ class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
     the library.
     """
 
+    nodes = 0
+    """How many nodes the last document has: its root, and each value and item once."""
+    shared = False
+    """Whether the last document reuses a node through an alias, or has nodes the library
+    built (merge keys, explicit tags): then only a walk of its data tells its expanded size
+    and whether its keys are plain."""
+
     def construct_document(self, node: yaml.Node) -> Any:
+        self.nodes = 1
+        self.shared = False
         try:
             return self._build(node, 0)
         finally:
@@ -58,23 +67,36 @@ class CatalogLoader(_BaseLoader):  # type: ignore[misc,valid-type]
             return self.construct_object(node, deep=True)
         built = self.constructed_objects.get(node)
         if built is not None:
+            self.shared = True
             return built
         if kind is yaml.MappingNode and node.tag == _MAP:
             pairs = node.value
             for key_node, _value_node in pairs:
                 if key_node.__class__ is not yaml.ScalarNode or key_node.tag in _SPECIAL_KEY_TAGS:
-                    return self.construct_object(node, deep=True)
+                    return self._library(node)
             mapping: dict[Any, Any] = {}
             self.constructed_objects[node] = mapping
+            self.nodes += len(pairs)
             for key_node, value_node in pairs:
-                mapping[self._build(key_node, depth + 1)] = self._build(value_node, depth + 1)
+                if key_node.tag == _STR:
+                    key = key_node.value
+                else:
+                    key = self.construct_object(key_node, deep=True)
+                    if not isinstance(key, str | int | float | bool) and key is not None:
+                        self.shared = True
+                mapping[key] = self._build(value_node, depth + 1)
             return mapping
         if kind is yaml.SequenceNode and node.tag == _SEQ:
             items: list[Any] = []
             self.constructed_objects[node] = items
+            self.nodes += len(node.value)
             for item_node in node.value:
                 items.append(self._build(item_node, depth + 1))
             return items
+        return self._library(node)
+
+    def _library(self, node: yaml.Node) -> Any:
+        self.shared = True
         return self.construct_object(node, deep=True)
 
     def resolve(self, kind: type[yaml.Node], value: str | None, implicit: Any) -> str:
@@ -153,12 +175,16 @@ def load_documents(text: str) -> list[YamlDocument]:
             when a document expands past the node budget (alias bombs, recursive anchors).
     """
     documents: list[YamlDocument] = []
+    loader = CatalogLoader(text)
     try:
-        for index, data in enumerate(yaml.load_all(text, Loader=CatalogLoader)):
-            if data is None:
-                continue
-            _check_budget(data)
-            documents.append(YamlDocument(index=index, data=data))
+        index = 0
+        while loader.check_data():
+            data = loader.get_data()
+            if data is not None:
+                if loader.shared or loader.nodes > MAX_NODES_PER_DOCUMENT:
+                    _check_budget(data)
+                documents.append(YamlDocument(index=index, data=data))
+            index += 1
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
@@ -168,6 +194,8 @@ def load_documents(text: str) -> list[YamlDocument]:
         raise YamlError(f"invalid YAML: {exc}") from None
     except RecursionError:
         raise YamlError("invalid YAML: nesting too deep") from None
+    finally:
+        loader.dispose()
     return documents
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import JSON, BigInteger, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 ROW_ID = BigInteger().with_variant(Integer(), "sqlite")
@@ -106,11 +106,19 @@ class SearchRow(Base):
 
     Rows of ``relations.<type>`` keys carry ``origin_row_id``, the entity whose spec
     produced the relation, so they follow that entity's changes even when they describe
-    another.
+    another. Other rows have none, and only the rows that have one are in its index.
     """
 
     __tablename__ = "search"
-    __table_args__ = (Index("ix_search_key_value", "key", "value", "entity_row_id"),)
+    __table_args__ = (
+        Index("ix_search_key_value", "key", "value", "entity_row_id"),
+        Index(
+            "ix_search_origin_row_id",
+            "origin_row_id",
+            sqlite_where=text("origin_row_id IS NOT NULL"),
+            postgresql_where=text("origin_row_id IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     entity_row_id: Mapped[int] = mapped_column(
@@ -119,7 +127,7 @@ class SearchRow(Base):
     key: Mapped[str] = mapped_column(String(200))
     value: Mapped[str | None] = mapped_column(String(200))
     origin_row_id: Mapped[int | None] = mapped_column(
-        ROW_ID, ForeignKey("entities.row_id", ondelete="CASCADE"), index=True
+        ROW_ID, ForeignKey("entities.row_id", ondelete="CASCADE")
     )
 
 

@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from catalog_store.yaml_documents import (
+    MAX_NODES_PER_DOCUMENT,
     CatalogLoader,
     LineIndex,
     YamlError,
@@ -46,6 +47,42 @@ def test_alias_bombs_and_recursive_anchors_are_refused_quickly() -> None:
         load_documents(bomb)
     with pytest.raises(YamlError, match="nested deeper"):
         load_documents("a: &a [*a]\n")
+
+
+def test_documents_past_the_budget_without_aliases_are_refused() -> None:
+    items = MAX_NODES_PER_DOCUMENT - 1
+    assert len(load_documents("[" + ",".join(["x"] * items) + "]")[0].data) == items
+    with pytest.raises(YamlError, match="more than 200000 nodes"):
+        load_documents("[" + ",".join(["x"] * (items + 1)) + "]")
+    with pytest.raises(YamlError, match="more than 200000 nodes"):
+        load_documents("a: {" + ",".join(f"k{i}: [x]" for i in range(items // 2 + 1)) + "}")
+
+
+@pytest.mark.parametrize(
+    "text", ["? !!binary aGk=\n: x\n", "a:\n  ? !!timestamp 2024-01-01\n  : x\n"]
+)
+def test_keys_that_are_not_plain_scalars_are_refused(text: str) -> None:
+    with pytest.raises(YamlError, match="mapping keys must be plain scalars"):
+        load_documents(text)
+
+
+def test_a_document_is_walked_again_only_when_aliases_or_library_nodes_could_hide_its_size() -> (
+    None
+):
+    def read(text: str) -> CatalogLoader:
+        loader = CatalogLoader(text)
+        loader.get_single_data()
+        return loader
+
+    plain = read("a: [x, 1, true, null]\nb: {c: d}\n")
+    assert (plain.nodes, plain.shared) == (8, False)
+    for text in (
+        "a: &x [1]\nb: *x\n",
+        "a: {<<: {b: 1}}\n",
+        "a: !!set {x}\n",
+        "? !!binary aGk=\n: x\n",
+    ):
+        assert read(text).shared, text
 
 
 def test_binary_and_non_utf8_content_is_refused() -> None:

@@ -31,6 +31,34 @@ def test_migrations_are_idempotent_and_seed_the_change_counter(catalog_db: Catal
         assert session.scalar(select(CatalogStateRow.change_seq)) == 0
 
 
+def test_the_origin_index_holds_relation_rows_only_and_serves_lookups_by_origin(
+    catalog_db: CatalogDb,
+) -> None:
+    (index,) = [
+        index
+        for index in inspect(catalog_db.engine).get_indexes("search")
+        if index["name"] == "ix_search_origin_row_id"
+    ]
+    assert index["column_names"] == ["origin_row_id"]
+    with catalog_db.engine.begin() as connection:
+        lookup = "SELECT id FROM search WHERE origin_row_id IN (1, 2)"
+        if connection.dialect.name == "sqlite":
+            where = connection.exec_driver_sql(
+                "SELECT sql FROM sqlite_master WHERE name = 'ix_search_origin_row_id'"
+            ).scalar_one()
+            plan = " ".join(
+                str(row[-1]) for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {lookup}")
+            )
+        else:
+            where = connection.exec_driver_sql(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_search_origin_row_id'"
+            ).scalar_one()
+            connection.exec_driver_sql("SET LOCAL enable_seqscan = off")
+            plan = " ".join(str(row[0]) for row in connection.exec_driver_sql(f"EXPLAIN {lookup}"))
+    assert "origin_row_id IS NOT NULL" in where
+    assert "ix_search_origin_row_id" in plan
+
+
 ENTITY_VALUES = (
     "'{uid}', '{ref}', 'component', 'default', '{name}', NULL, NULL, '{{}}', 'h', 1, "
     "'2026-01-01 00:00:00', '2026-01-01 00:00:00', NULL, 1"
