@@ -121,6 +121,8 @@ class Crawler:
                 raise SourceError(f"more than {MAX_FILES_PER_LOCATION} files in one location")
             pending = self._started.pop(address, None) or self._begin(address, processor)
             for ahead, _ in islice(queue, processor.in_flight_limit):
+                if not processor.has_room:
+                    break
                 if ahead not in self._started:
                     self._started[ahead] = self._begin(ahead, processor)
             visit = pending()

@@ -28,7 +28,12 @@ POOL_AFTER_FILES = 8
 POOL_FOR_BYTES = 512 * 1024
 """... or at the first file of at least this size (an ``org.yaml`` of thousands of
 people takes seconds to process)."""
-IN_FLIGHT_PER_WORKER = 4
+IN_FLIGHT_PER_WORKER = 64
+"""Files handed out ahead of the crawl, per worker. The window is wide because the crawl
+takes results in order: while one worker spends seconds on a large file (an ``org.yaml``
+early in the crawl), the others go on with the files after it instead of waiting."""
+IN_FLIGHT_BYTES = 32 * 1024 * 1024
+"""... and no more once this much file content is out with the workers."""
 
 
 def default_workers() -> int:
@@ -122,6 +127,7 @@ class FileProcessor:
         self._pool: ProcessPoolExecutor | None = None
         self._broken = False
         self._submitted = 0
+        self._bytes_out = 0
 
     @property
     def pool_started(self) -> bool:
@@ -132,6 +138,11 @@ class FileProcessor:
     def in_flight_limit(self) -> int:
         """How many files may be handed out ahead of the crawl."""
         return self._workers * IN_FLIGHT_PER_WORKER
+
+    @property
+    def has_room(self) -> bool:
+        """Whether the workers hold less file content than :data:`IN_FLIGHT_BYTES`."""
+        return self._bytes_out < IN_FLIGHT_BYTES
 
     def start(self, address: str, display: str, raw: bytes) -> PendingResult:
         """Begin processing a file; the returned callable waits for its result."""
@@ -148,12 +159,16 @@ class FileProcessor:
             self._broken = True
             return lambda: process_file(address, display, raw, self._context)
 
+        self._bytes_out += len(raw)
+
         def result() -> FileResult:
             try:
                 return attach_lines(future.result(), raw)
             except BrokenProcessPool:
                 self._broken = True
                 return process_file(address, display, raw, self._context)
+            finally:
+                self._bytes_out -= len(raw)
 
         return result
 

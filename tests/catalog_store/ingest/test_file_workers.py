@@ -4,6 +4,7 @@ process gives, errors and their lines included, and visits keep the crawl's orde
 from __future__ import annotations
 
 import os
+from collections.abc import Generator
 from pathlib import Path
 
 import pytest
@@ -185,3 +186,62 @@ def test_one_cpu_means_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert file_workers.default_workers() == 0
     monkeypatch.setattr(os, "cpu_count", lambda: 8)
     assert file_workers.default_workers() == 2
+
+
+def test_files_behind_a_slow_one_go_to_the_workers_until_the_byte_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog(tmp_path)
+    started: list[str] = []
+    start = FileProcessor.start
+
+    def recording_start(self: FileProcessor, address: str, display: str, raw: bytes) -> object:
+        started.append(display)
+        return start(self, address, display, raw)
+
+    monkeypatch.setattr(FileProcessor, "start", recording_start)
+    tree = FileTree(tmp_path, max_bytes=1_000_000)
+    target = LocationTarget("file", str(tmp_path / "**" / "catalog-info.yaml"), None)
+
+    def started_before_the_first_visit() -> int:
+        started.clear()
+        crawler = Crawler(TreeSet({"file": tree}), context_for(tree), {}, workers=2)
+        visits = crawler.crawl([target])
+        assert isinstance(visits, Generator)
+        try:
+            next(visits)
+            return len(started)
+        finally:
+            visits.close()
+
+    # The whole catalog is handed out while the first file is still being waited for.
+    assert started_before_the_first_visit() == FILES
+    # With room for about three files' content, handing out stops there, once the
+    # workers hold their first files (the pool starts after POOL_AFTER_FILES).
+    size = len((tmp_path / "f10" / "catalog-info.yaml").read_bytes())
+    monkeypatch.setattr(file_workers, "IN_FLIGHT_BYTES", 3 * size)
+    assert POOL_AFTER_FILES + 3 <= started_before_the_first_visit() <= POOL_AFTER_FILES + 4
+
+
+def test_the_byte_count_goes_down_as_results_are_taken(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog(tmp_path)
+    tree = FileTree(tmp_path, max_bytes=1_000_000)
+    processor = FileProcessor(context_for(tree), workers=1)
+    addresses = tree.resolve(str(tmp_path / "**" / "catalog-info.yaml"), relative_to=None)
+    raws = [tree.read(address) for address in addresses]
+    monkeypatch.setattr(file_workers, "IN_FLIGHT_BYTES", sum(len(raw) for raw in raws[-3:]))
+    monkeypatch.setattr(file_workers, "POOL_AFTER_FILES", 0)
+    try:
+        pending = [
+            processor.start(address, tree.display(address), raw)
+            for address, raw in zip(addresses[-3:], raws[-3:], strict=True)
+        ]
+        assert processor.pool_started and not processor.has_room
+        pending[0]()
+        assert processor.has_room
+        for result in pending[1:]:
+            result()
+    finally:
+        processor.close()
