@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import cast
 
-from sqlalchemy import Index, Table, exists, select
+from sqlalchemy import Connection, Index, Table, exists, select
 from sqlalchemy.orm import Session
 
 from catalog_store.db.tables import EntityRow, RelationRow, SearchRow
@@ -62,11 +62,36 @@ def _deferred_indexes(session: Session, writer: EntityWriter) -> Iterator[None]:
     finally:
         writer.bulk = False
     relation_indexes, search_indexes = deferred
-    for index in relation_indexes:
-        index.create(connection)
-    writer.index_all_relations()
-    for index in search_indexes:
-        index.create(connection)
+    with _sort_runs(connection):
+        for index in relation_indexes:
+            index.create(connection)
+        writer.index_all_relations()
+        for index in search_indexes:
+            index.create(connection)
     if connection.dialect.name == "postgresql":
         # Fresh planner statistics, so the first queries use the new indexes.
         connection.exec_driver_sql("ANALYZE entities, relations, search")
+
+
+SORT_RUN_KIB = 16 * 1024
+"""SQLite's sort runs while indexes are built, in KiB."""
+
+
+@contextmanager
+def _sort_runs(connection: Connection) -> Iterator[None]:
+    """On SQLite, build indexes from sort runs of :data:`SORT_RUN_KIB`.
+
+    SQLite sorts an index's entries in runs as large as the page cache (``cache_size``)
+    and merges them. Runs of 16 MiB sort in the processor's caches and in parallel on the
+    sorter's threads; with the 64 MiB cache as runs, the search table's largest index
+    takes about 45% longer. The cache size comes back afterwards.
+    """
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    previous = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{SORT_RUN_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(previous)}")

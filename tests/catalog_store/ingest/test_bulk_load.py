@@ -15,7 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from catalog_store.db.tables import Base, EntityRow, SearchRow
-from catalog_store.ingest import apply
+from catalog_store.ingest import apply, bulk_load
 from catalog_store.ingest.service import CatalogService
 from tests.catalog_store.ingest.conftest import ServiceFactory, component, entities, write
 from tests.conftest import CatalogDb
@@ -236,3 +236,29 @@ def test_a_first_load_that_finds_the_catalog_filled_checks_foreign_keys(
     with catalog_db.sessions() as session:
         rows = set(session.scalars(select(EntityRow.row_id)))
         assert set(session.scalars(select(SearchRow.entity_row_id))) == rows
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_first_load_sorts_index_entries_in_small_runs_then_restores_the_cache(
+    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
+    """SQLite only: its sort runs follow its cache size; PostgreSQL has its own settings."""
+    with catalog_db.engine.connect() as connection:
+        configured = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
+    statements: list[str] = []
+
+    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+        statements.append(statement)
+
+    event.listen(catalog_db.engine, "before_cursor_execute", record)
+    write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(30)))
+    make_service(str(tmp_path / "c.yaml")).refresh_all()
+    event.remove(catalog_db.engine, "before_cursor_execute", record)
+    small = statements.index(f"PRAGMA cache_size=-{bulk_load.SORT_RUN_KIB}")
+    restored = statements.index(f"PRAGMA cache_size={configured}")
+    builds = [i for i, statement in enumerate(statements) if statement.startswith("CREATE INDEX")]
+    assert len(builds) == 6 and small < min(builds) and max(builds) < restored
+    with ExitStack() as stack:
+        connections = [stack.enter_context(catalog_db.engine.connect()) for _ in range(6)]
+        for connection in connections:
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar_one() == configured
