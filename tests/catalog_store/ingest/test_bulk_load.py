@@ -182,9 +182,10 @@ def test_a_later_load_indexes_the_same_relation_rows(
     }
 
 
-def test_a_first_load_writes_without_foreign_key_checks_and_leaves_them_on(
+def first_load_statements(
     tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
-) -> None:
+) -> list[str]:
+    """The SQL statements of a first load of 30 components, in order."""
     statements: list[str] = []
 
     def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
@@ -194,6 +195,13 @@ def test_a_first_load_writes_without_foreign_key_checks_and_leaves_them_on(
     write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(30)))
     make_service(str(tmp_path / "c.yaml")).refresh_all()
     event.remove(catalog_db.engine, "before_cursor_execute", record)
+    return statements
+
+
+def test_a_first_load_writes_without_foreign_key_checks_and_leaves_them_on(
+    tmp_path: Path, make_service: ServiceFactory, catalog_db: CatalogDb
+) -> None:
+    statements = first_load_statements(tmp_path, make_service, catalog_db)
     sqlite = catalog_db.engine.dialect.name == "sqlite"
     assert statements.count("PRAGMA foreign_keys=OFF") == (1 if sqlite else 0)
     assert len(entities(catalog_db)) == 30
@@ -245,15 +253,7 @@ def test_a_first_load_sorts_index_entries_in_small_runs_then_restores_the_cache(
     """SQLite only: its sort runs follow its cache size; PostgreSQL has its own settings."""
     with catalog_db.engine.connect() as connection:
         configured = connection.exec_driver_sql("PRAGMA cache_size").scalar_one()
-    statements: list[str] = []
-
-    def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
-        statements.append(statement)
-
-    event.listen(catalog_db.engine, "before_cursor_execute", record)
-    write(tmp_path / "c.yaml", "---\n".join(component(f"svc-{i}") for i in range(30)))
-    make_service(str(tmp_path / "c.yaml")).refresh_all()
-    event.remove(catalog_db.engine, "before_cursor_execute", record)
+    statements = first_load_statements(tmp_path, make_service, catalog_db)
     small = statements.index(f"PRAGMA cache_size=-{bulk_load.SORT_RUN_KIB}")
     restored = statements.index(f"PRAGMA cache_size={configured}")
     builds = [i for i, statement in enumerate(statements) if statement.startswith("CREATE INDEX")]
